@@ -1,0 +1,45 @@
+# The two commands README.md starts with: `make demo` and `make test`.
+# Both install what they need (Debian 12 packages) first.
+
+JOBS ?= $(shell nproc)
+KAGAMI := build/release/cli/kagami
+FUZZ_SECONDS ?= 60
+
+.PHONY: deps demo release test test-dev test-asan fuzz fuzz-smoke bench format clean
+
+deps:
+	@./scripts/install-deps.sh
+
+release: deps
+	@cmake --preset release >/dev/null
+	@cmake --build --preset release -j $(JOBS)
+
+# Scans the bundled sample mail. kagami exits 1 when it finds something, as clamscan
+# does, and the samples are meant to contain suspicious mail: only 2 is a failure.
+demo: release
+	@$(KAGAMI) scan examples/ ; rc=$$?; [ $$rc -le 1 ] || exit $$rc
+
+test: test-dev test-asan
+
+test-dev: deps
+	@cmake --workflow --preset dev
+
+test-asan: deps
+	@cmake --workflow --preset asan
+
+fuzz: deps
+	@cmake --preset fuzz >/dev/null
+	@cmake --build --preset fuzz -j $(JOBS)
+
+# A short libFuzzer run of every target, seeded from fuzz/corpus/<target>/.
+fuzz-smoke: fuzz
+	@./scripts/fuzz-smoke.sh build/fuzz/fuzz $(FUZZ_SECONDS)
+
+bench: release
+	@./build/release/bench/throughput ../shared/corpora/phishing_pot/email
+
+format:
+	@find src include cli tests fuzz bench -name '*.cc' -o -name '*.h' | xargs clang-format -i
+
+clean:
+	rm -rf build

@@ -1,0 +1,51 @@
+// kagami: find, group and explain targeted email intrusion campaigns.
+#include <CLI/CLI.hpp>
+
+#include <cstdio>
+
+#include "cli/scan.h"
+#include "kagami/version.h"
+
+int main(int argc, char** argv) {
+    CLI::App app{"kagami: find, group and explain targeted email intrusion campaigns"};
+    app.set_version_flag("--version", kagami::kVersion);
+    app.require_subcommand(1);
+
+    kagami::cli::ScanOptions scan;
+    auto& limits = scan.engine.limits;
+    std::string format = "text";
+    auto* cmd = app.add_subcommand(
+        "scan", "Analyse messages: .eml files, folders, mbox, Maildir, or - for stdin");
+    cmd->add_option("paths", scan.paths, "Files or folders to scan (format detected from content)")
+        ->required();
+    cmd->add_option("--format", format, "Output format")->check(CLI::IsMember({"text", "json"}));
+    cmd->add_option("-j,--jobs", scan.threads, "Threads (default: all cores)");
+    cmd->add_option("--max-message-bytes", limits.max_message_bytes, "Longer messages are cut")
+        ->capture_default_str();
+    cmd->add_option("--max-header-bytes", limits.max_header_bytes, "Longer header fields are cut")
+        ->capture_default_str();
+    cmd->add_option("--max-headers", limits.max_headers, "Header fields kept per entity")
+        ->capture_default_str();
+    cmd->add_option("--max-mime-depth", limits.max_mime_depth, "MIME nesting analysed")
+        ->capture_default_str();
+    cmd->add_option("--max-mime-parts", limits.max_mime_parts, "MIME parts analysed")
+        ->capture_default_str();
+    cmd->add_option("--max-decoded-bytes", limits.max_decoded_bytes, "Decoded bytes per message")
+        ->capture_default_str();
+    cmd->add_option("--max-links", limits.max_links, "Links kept per message")
+        ->capture_default_str();
+
+    try {
+        app.parse(argc, argv);
+    } catch (const CLI::ParseError& e) {
+        // Usage errors are errors (2), as clamscan's; --help and --version are not.
+        int rc = app.exit(e);
+        return rc == 0 ? 0 : 2;
+    }
+    if (*cmd) {
+        scan.format =
+            format == "json" ? kagami::cli::OutputFormat::json : kagami::cli::OutputFormat::text;
+        return kagami::cli::run_scan(scan);
+    }
+    return 2;
+}

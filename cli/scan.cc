@@ -1,0 +1,110 @@
+#include "cli/scan.h"
+
+#include <condition_variable>
+#include <cstdio>
+#include <deque>
+#include <map>
+#include <mutex>
+#include <thread>
+
+#include "ingest/source.h"
+#include "report/report.h"
+
+namespace kagami::cli {
+namespace {
+
+// Messages are read by one thread, scanned by N, and printed in input order. At most
+// `window` messages are in flight (read but not yet printed), which bounds memory
+// however large the archive and however slow one message is.
+class OrderedScanner {
+public:
+    OrderedScanner(const ScanOptions& options, unsigned threads)
+        : options_(options), engine_(options.engine), window_(threads * 4) {}
+
+    void submit(ingest::RawMessage&& msg) {
+        std::unique_lock lock(mu_);
+        can_submit_.wait(lock, [&] { return next_seq_ - next_print_ < window_; });
+        queue_.push_back({next_seq_++, std::move(msg)});
+        has_work_.notify_one();
+    }
+
+    void close() {
+        std::lock_guard lock(mu_);
+        closed_ = true;
+        has_work_.notify_all();
+    }
+
+    void work() {
+        for (;;) {
+            std::pair<std::size_t, ingest::RawMessage> item;
+            {
+                std::unique_lock lock(mu_);
+                has_work_.wait(lock, [&] { return closed_ || !queue_.empty(); });
+                if (queue_.empty()) return;
+                item = std::move(queue_.front());
+                queue_.pop_front();
+            }
+            ScanResult r = engine_.scan(item.second);
+            item.second.bytes.clear();
+            std::string text = options_.format == OutputFormat::json
+                                   ? report::to_json_line(r) + "\n"
+                                   : report::to_text(r) + "\n";
+            std::lock_guard lock(mu_);
+            if (r.verdict != Verdict::clean) found_ = true;
+            done_.emplace(item.first, std::move(text));
+            flush_locked();
+        }
+    }
+
+    bool found() const { return found_; }
+
+private:
+    void flush_locked() {
+        for (auto it = done_.find(next_print_); it != done_.end(); it = done_.find(next_print_)) {
+            std::fwrite(it->second.data(), 1, it->second.size(), stdout);
+            done_.erase(it);
+            ++next_print_;
+        }
+        std::fflush(stdout);
+        can_submit_.notify_all();
+    }
+
+    const ScanOptions& options_;
+    Engine engine_;
+    std::size_t window_;
+    std::mutex mu_;
+    std::condition_variable can_submit_, has_work_;
+    std::deque<std::pair<std::size_t, ingest::RawMessage>> queue_;
+    std::map<std::size_t, std::string> done_;
+    std::size_t next_seq_ = 0, next_print_ = 0;
+    bool closed_ = false;
+    bool found_ = false;
+};
+
+}  // namespace
+
+int run_scan(const ScanOptions& options) {
+    unsigned threads =
+        options.threads ? options.threads : std::max(1u, std::thread::hardware_concurrency());
+    OrderedScanner scanner(options, threads);
+    std::vector<std::thread> workers;
+    for (unsigned i = 0; i < threads; ++i) workers.emplace_back([&] { scanner.work(); });
+
+    bool error = false;
+    ingest::ReadOptions read_options;
+    read_options.max_message_bytes = options.engine.limits.max_message_bytes;
+    for (const auto& path : options.paths) {
+        ingest::read_path(
+            path, read_options, [&](ingest::RawMessage&& msg) { scanner.submit(std::move(msg)); },
+            [&](const Error& e) {
+                error = true;
+                std::fprintf(stderr, "kagami: %s\n", e.message.c_str());
+            });
+    }
+    scanner.close();
+    for (auto& t : workers) t.join();
+    if (error) return 2;
+    return scanner.found() ? 1 : 0;
+}
+
+}  // namespace kagami::cli

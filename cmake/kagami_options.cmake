@@ -1,0 +1,15 @@
+option(KAGAMI_BUILD_TESTS "Build the test suite" ${PROJECT_IS_TOP_LEVEL})
+option(KAGAMI_BUILD_BENCH "Build the benchmarks" OFF)
+option(KAGAMI_SANITIZE "Build with ASan and UBSan" OFF)
+option(KAGAMI_FUZZ "Link fuzz targets with libFuzzer (clang only); otherwise with a replay main" OFF)
+
+set(KAGAMI_WARNINGS -Wall -Wextra -Wpedantic -Wshadow=local -Wno-missing-field-initializers)
+
+if(KAGAMI_SANITIZE)
+  add_compile_options(-fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined)
+  add_link_options(-fsanitize=address,undefined)
+endif()
+if(KAGAMI_FUZZ)
+  add_compile_options(-fsanitize=fuzzer-no-link,address,undefined -fno-omit-frame-pointer)
+  add_link_options(-fsanitize=address,undefined)
+endif()

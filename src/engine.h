@@ -1,0 +1,45 @@
+// The engine: wires the stages for one message. The only code that knows them all.
+#pragma once
+
+#include <string>
+
+#include "detect/header/header_analysis.h"
+#include "ingest/source.h"
+#include "kagami/limits.h"
+#include "kagami/verdict.h"
+#include "mime/message.h"
+#include "score/score.h"
+
+namespace kagami {
+
+struct EngineOptions {
+    Limits limits;
+    score::Thresholds thresholds;
+};
+
+struct ScanResult {
+    std::string path;        ///< source file ("-" for standard input)
+    long index = -1;         ///< position in a mailbox, -1 for a single message
+    std::string message_id;  ///< SHA-256 of the raw bytes, hex
+    std::size_t size = 0;    ///< raw bytes
+    mime::Message message;
+    detect::HeaderAnalysis headers;
+    Verdict verdict = Verdict::clean;
+    double score = 0;
+    std::vector<Finding> findings;  ///< every finding, heaviest first
+};
+
+/// Stateless after construction: one Engine serves every thread.
+class Engine {
+public:
+    explicit Engine(EngineOptions options) : options_(std::move(options)) {}
+
+    ScanResult scan(const ingest::RawMessage& raw) const;
+
+    const EngineOptions& options() const { return options_; }
+
+private:
+    EngineOptions options_;
+};
+
+}  // namespace kagami
