@@ -3,7 +3,7 @@ option(KAGAMI_BUILD_BENCH "Build the benchmarks" OFF)
 option(KAGAMI_SANITIZE "Build with ASan and UBSan" OFF)
 option(KAGAMI_FUZZ "Link fuzz targets with libFuzzer (clang only); otherwise with a replay main" OFF)
 
-set(KAGAMI_WARNINGS -Wall -Wextra -Wpedantic -Wshadow=local -Wno-missing-field-initializers)
+set(KAGAMI_WARNINGS -Wall -Wextra -Wpedantic $<$<CXX_COMPILER_ID:GNU>:-Wshadow=local> -Wno-missing-field-initializers)
 
 if(KAGAMI_SANITIZE)
   add_compile_options(-fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined)

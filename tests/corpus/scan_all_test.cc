@@ -42,6 +42,10 @@ struct Corpus {
     std::size_t min_messages;  ///< the messages the corpus README counts (mailboxes split)
 };
 
+void PrintTo(const Corpus& c, std::ostream* os) {
+    *os << c.name;
+}
+
 class CorpusScan : public ::testing::TestWithParam<Corpus> {};
 
 TEST_P(CorpusScan, EveryMessageScansWithoutCrash) {
@@ -60,7 +64,7 @@ INSTANTIATE_TEST_SUITE_P(
                       Corpus{"mimekit_testdata", 100}, Corpus{"gmime_testdata", 10},
                       Corpus{"ruby_mail_fixtures", 105}, Corpus{"jpmobile_email_fixtures", 34},
                       Corpus{"cpython_test_email_data", 45}),
-    [](const auto& info) { return std::string(info.param.name); });
+    [](const auto& param_info) { return std::string(param_info.param.name); });
 
 }  // namespace
 }  // namespace kagami
