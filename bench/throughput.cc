@@ -2,7 +2,7 @@
 // memory, checks that each one parses, then times the parse-and-decode stage (mime)
 // and the whole per-message pipeline (mime + header analyses + score + JSON report).
 //
-//   throughput [--rounds N] PATH...
+//   throughput [--rounds N] [--mime-only] PATH...   (--mime-only: for profilers)
 #include <sys/resource.h>
 
 #include <algorithm>
@@ -57,15 +57,18 @@ void print(const char* stage, const Stats& s, std::size_t messages, std::size_t 
 
 int main(int argc, char** argv) {
     int rounds = 3;
+    bool mime_only = false;
     std::vector<std::string> paths;
     for (int i = 1; i < argc; ++i) {
         if (std::strcmp(argv[i], "--rounds") == 0 && i + 1 < argc)
             rounds = std::max(1, std::atoi(argv[++i]));
+        else if (std::strcmp(argv[i], "--mime-only") == 0)
+            mime_only = true;
         else
             paths.emplace_back(argv[i]);
     }
     if (paths.empty()) {
-        std::fprintf(stderr, "usage: throughput [--rounds N] PATH...\n");
+        std::fprintf(stderr, "usage: throughput [--rounds N] [--mime-only] PATH...\n");
         return 2;
     }
     std::vector<kagami::ingest::RawMessage> messages;
@@ -105,6 +108,7 @@ int main(int argc, char** argv) {
         if (msg.part_count == 0) std::abort();
     });
     print("mime", mime, messages.size(), bytes, rounds);
+    if (mime_only) return 0;
 
     std::size_t out_bytes = 0;
     auto full = run(messages, rounds, [&](const kagami::ingest::RawMessage& m) {

@@ -105,13 +105,17 @@ void on_gmime_warning(gint64 offset, GMimeParserWarning code, const gchar* item,
     auto* sink = static_cast<WarningSink*>(data);
     // Only the structural problems matter to an analyst; 8-bit headers and duplicates
     // are everyday breakage and have their own analyses.
-    bool evasion = code == GMIME_CRIT_CONFLICTING_PARAMETER ||
-                   code == GMIME_CRIT_CONFLICTING_HEADER ||
+    // Repeated trace headers are normal; two different Content-* headers are the classic
+    // trick to make the filter and the mail client read different structures.
+    bool conflicting_content = code == GMIME_CRIT_CONFLICTING_HEADER && item &&
+                               (core::istarts_with(item, "Content-") || core::istarts_with(item, "MIME-"));
+    bool evasion = code == GMIME_CRIT_CONFLICTING_PARAMETER || conflicting_content ||
                    code == GMIME_CRIT_PART_WITHOUT_HEADERS_OR_CONTENT ||
                    code == GMIME_CRIT_MULTIPART_WITHOUT_BOUNDARY;
     bool malformed = code == GMIME_WARN_MALFORMED_MULTIPART ||
                      code == GMIME_WARN_TRUNCATED_MESSAGE || code == GMIME_WARN_MALFORMED_MESSAGE ||
                      code == GMIME_CRIT_INVALID_HEADER_NAME || code == GMIME_CRIT_NESTING_OVERFLOW;
+    if (code == GMIME_CRIT_CONFLICTING_HEADER && !conflicting_content) return;
     if (!evasion && !malformed) return;
     if (++sink->count > 20) return;  // one broken message must not produce a flood
     std::string evidence = warning_name(code);
@@ -129,9 +133,11 @@ class TreeBuilder {
 public:
     TreeBuilder(const Limits& limits, Message& top) : limits_(limits), top_(top) {}
 
-    void build_message(GMimeMessage* gm, Message& msg, int depth) {
-        read_headers(GMIME_OBJECT(gm), msg.headers);
-        GMimeObject* body = g_mime_message_get_mime_part(gm);
+    /// `headers` holds the message's header fields and `body` is its top MIME entity: for the
+    /// top-level message both are the same object (see parse_message), for an attached
+    /// message they are the GMimeMessage and its MIME part.
+    void build_message(GMimeObject* headers, GMimeObject* body, Message& msg, int depth) {
+        read_headers(headers, msg.headers);
         std::string saved = header_charset_;
         header_charset_ = raw_header_charset(msg.headers, body);
         fill_envelope(msg);
@@ -263,7 +269,7 @@ private:
             if (inner) {
                 part.embedded = std::make_unique<Message>();
                 Message& m = *part.embedded;
-                build_message(inner, m, depth);
+                build_message(GMIME_OBJECT(inner), g_mime_message_get_mime_part(inner), m, depth);
                 renumber(m.root, part.path + ".1");
                 for (auto& link : m.links) top_.links.push_back(std::move(link));
                 m.links.clear();
@@ -404,10 +410,12 @@ Message parse_message(std::string_view raw, const Limits& limits) {
 
     GPtr<GMimeParser> parser(g_mime_parser_new_with_stream(stream.get()));
     g_mime_parser_set_format(parser.get(), GMIME_FORMAT_MESSAGE);
-    GPtr<GMimeMessage> gm(g_mime_parser_construct_message(parser.get(), options.get()));
+    // The top level is read as a MIME entity, not a GMimeMessage: GMime would otherwise parse
+    // and decode every address and date header with its own rules, work we do ourselves.
+    GPtr<GMimeObject> top(g_mime_parser_construct_part(parser.get(), options.get()));
     TreeBuilder builder(limits, msg);
-    if (gm) {
-        builder.build_message(gm.get(), msg, 0);
+    if (top && g_mime_header_list_get_count(g_mime_object_get_header_list(top.get())) > 0) {
+        builder.build_message(top.get(), top.get(), msg, 0);
         return msg;
     }
     // No header block at all: keep the bytes as a plain body so nothing is lost.
