@@ -60,6 +60,9 @@ struct Message {
     std::vector<Link> links;
     std::vector<Finding> findings;  ///< parse-level findings: limits, malformed structure
     std::size_t part_count = 0;
+    /// The message as a lenient mail client reads it, when that finds parts the strict
+    /// reading misses (see lenient.h); its links are in `links` too.
+    std::unique_ptr<Message> lenient;
 
     /// First header named `name` (case-insensitive), raw value; nullptr if none.
     const Header* header(std::string_view name) const;
@@ -78,6 +81,13 @@ void for_each_part(const Part& part, Fn&& fn) {
     fn(part);
     for (const auto& child : part.children) for_each_part(child, fn);
     if (part.embedded) for_each_part(part.embedded->root, fn);
+}
+
+/// Every part of the message, the lenient reading's included: what later stages analyse.
+template <typename Fn>
+void for_each_part(const Message& msg, Fn&& fn) {
+    for_each_part(msg.root, fn);
+    if (msg.lenient) for_each_part(msg.lenient->root, fn);
 }
 
 }  // namespace kagami::mime

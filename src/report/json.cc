@@ -109,6 +109,7 @@ std::string to_json_line(const ScanResult& r) {
         {"verdict", std::string(verdict_name(r.verdict))},
         {"score", r.score},
         {"parts", json::array({part_json(m.root)})},
+        {"lenient_parts", m.lenient ? json::array({part_json(m.lenient->root)}) : json::array()},
         {"urls", std::move(urls)},
         {"received", std::move(received)},
         {"authentication", std::move(auth)},

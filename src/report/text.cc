@@ -77,6 +77,10 @@ std::string to_text(const ScanResult& r) {
     row("subject", m.subject);
     out += "parts\n";
     parts_tree(m.root, 0, out);
+    if (m.lenient) {
+        out += "parts as a lenient mail client reads them\n";
+        parts_tree(m.lenient->root, 0, out);
+    }
     if (!r.headers.hops.empty()) {
         out += fmt::format("route    {} hops\n", r.headers.hops.size());
         for (const auto& hop : r.headers.hops) {

@@ -206,6 +206,60 @@ TEST(EngineLimits, OversizedMessageIsCutAndAFinding) {
     EXPECT_LE(r.message.root.body.size(), 1000u);
 }
 
+TEST(EngineStructure, TwoBoundaryParametersAreEvasion) {
+    auto r = scan_bytes(
+        test::MimeBuilder()
+            .header("From", "a@example.com")
+            .header("Content-Type", "multipart/mixed; boundary=\"one\"; boundary=\"two\"")
+            .body("--one\r\nContent-Type: text/plain\r\n\r\nA\r\n--one--\r\n")
+            .str());
+    const Finding* f = find(r, "mime.parser_evasion");
+    ASSERT_NE(f, nullptr);
+    EXPECT_NE(f->evidence.find("boundary=\"two\""), std::string::npos);
+}
+
+TEST(EngineStructure, DisagreeingContentTypeHeadersAreEvasion) {
+    auto r = scan_bytes(test::MimeBuilder()
+                            .header("From", "a@example.com")
+                            .header("Content-Type", "text/plain")
+                            .header("Content-Type", "application/x-msdownload; name=a.exe")
+                            .body("MZ")
+                            .str());
+    const Finding* f = find(r, "mime.parser_evasion");
+    ASSERT_NE(f, nullptr);
+    EXPECT_NE(f->evidence.find("two Content-Type headers"), std::string::npos);
+}
+
+TEST(EngineStructure, RepeatedTraceHeadersAreNormal) {
+    auto r = scan_bytes(test::MimeBuilder()
+                            .header("Received", "from a by b; Tue, 26 Nov 2024 10:15:02 +0900")
+                            .header("Received", "from c by a; Tue, 26 Nov 2024 10:15:01 +0900")
+                            .header("From", "a@example.com")
+                            .header("Content-Type", "text/plain; charset=us-ascii")
+                            .body("hello")
+                            .str());
+    EXPECT_EQ(find(r, "mime.parser_evasion"), nullptr) << ::testing::PrintToString(ids(r));
+    EXPECT_EQ(find(r, "mime.malformed"), nullptr);
+}
+
+TEST(EngineStructure, MultipartWithoutBoundaryIsEvasion) {
+    auto r = scan_bytes(test::MimeBuilder()
+                            .header("From", "a@example.com")
+                            .header("Content-Type", "multipart/mixed")
+                            .body("--x\r\nContent-Type: text/plain\r\n\r\nA\r\n--x--\r\n")
+                            .str());
+    EXPECT_NE(find(r, "mime.parser_evasion"), nullptr) << ::testing::PrintToString(ids(r));
+}
+
+TEST(EngineStructure, MultipartWithoutPartsIsMalformed) {
+    auto r = scan_bytes(test::MimeBuilder()
+                            .header("From", "a@example.com")
+                            .header("Content-Type", "multipart/mixed; boundary=\"zz\"")
+                            .body("no boundary line at all\r\n")
+                            .str());
+    EXPECT_NE(find(r, "mime.malformed"), nullptr) << ::testing::PrintToString(ids(r));
+}
+
 TEST(Engine, GarbageIsReadWithoutCrash) {
     std::string junk;
     for (int i = 0; i < 4096; ++i) junk += static_cast<char>((i * 7919) & 0xFF);
