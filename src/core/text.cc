@@ -1,59 +1,83 @@
 #include "core/text.h"
 
 #include <cstdint>
+#include <cstring>
 
 namespace kagami::core {
 namespace {
 
-// Length of the valid UTF-8 sequence at s[i], or 0 when it is invalid
-// (overlong forms, surrogates and code points past U+10FFFF are invalid).
-std::size_t utf8_sequence_length(std::string_view s, std::size_t i) {
-    auto b = [&](std::size_t k) { return static_cast<std::uint8_t>(s[i + k]); };
-    std::uint8_t c = b(0);
-    if (c < 0x80) return 1;
-    std::size_t n = 0;
-    std::uint32_t cp = 0;
-    if ((c & 0xE0) == 0xC0)
-        n = 2, cp = c & 0x1F;
-    else if ((c & 0xF0) == 0xE0)
-        n = 3, cp = c & 0x0F;
-    else if ((c & 0xF8) == 0xF0)
-        n = 4, cp = c & 0x07;
-    else
-        return 0;
-    if (i + n > s.size()) return 0;
-    for (std::size_t k = 1; k < n; ++k) {
-        if ((b(k) & 0xC0) != 0x80) return 0;
-        cp = (cp << 6) | (b(k) & 0x3F);
+constexpr std::uint64_t kHighBits = 0x8080808080808080ULL;
+
+// Index of the first byte >= 0x80 at or after `i`, or s.size(). Mail text is mostly ASCII, so
+// eight bytes are tested at once.
+std::size_t skip_ascii(std::string_view s, std::size_t i) {
+    const char* p = s.data();
+    const std::size_t n = s.size();
+    while (n - i >= 8) {
+        std::uint64_t w;
+        std::memcpy(&w, p + i, 8);
+        if ((w & kHighBits) != 0) break;
+        i += 8;
     }
-    static constexpr std::uint32_t kMin[] = {0, 0, 0x80, 0x800, 0x10000};
-    if (cp < kMin[n] || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) return 0;
-    return n;
+    while (i < n && static_cast<std::uint8_t>(p[i]) < 0x80) ++i;
+    return i;
+}
+
+// Length of the valid multibyte UTF-8 sequence at s[i] (s[i] >= 0x80), or 0 when it is invalid:
+// overlong forms, surrogates, code points past U+10FFFF and truncated sequences are invalid.
+// The second-byte ranges are those of Unicode's table of well-formed sequences.
+std::size_t multibyte_length(std::string_view s, std::size_t i) {
+    const auto* p = reinterpret_cast<const std::uint8_t*>(s.data()) + i;
+    const std::size_t left = s.size() - i;
+    const std::uint8_t c = p[0];
+    auto cont = [](std::uint8_t b) { return (b & 0xC0) == 0x80; };
+    if (c < 0xC2) return 0;  // continuation byte, or overlong 2-byte lead
+    if (c < 0xE0) return left >= 2 && cont(p[1]) ? 2 : 0;
+    if (c < 0xF0) {
+        if (left < 3) return 0;
+        const std::uint8_t lo = c == 0xE0 ? 0xA0 : 0x80;  // E0 80..9F: overlong
+        const std::uint8_t hi = c == 0xED ? 0x9F : 0xBF;  // ED A0..BF: surrogates
+        return p[1] >= lo && p[1] <= hi && cont(p[2]) ? 3 : 0;
+    }
+    if (c < 0xF5) {
+        if (left < 4) return 0;
+        const std::uint8_t lo = c == 0xF0 ? 0x90 : 0x80;  // F0 80..8F: overlong
+        const std::uint8_t hi = c == 0xF4 ? 0x8F : 0xBF;  // F4 90..: past U+10FFFF
+        return p[1] >= lo && p[1] <= hi && cont(p[2]) && cont(p[3]) ? 4 : 0;
+    }
+    return 0;
+}
+
+// End of the valid UTF-8 run starting at `i`: s.size(), or the index of an invalid byte.
+std::size_t valid_run_end(std::string_view s, std::size_t i) {
+    while (true) {
+        i = skip_ascii(s, i);
+        if (i >= s.size()) return i;
+        const std::size_t n = multibyte_length(s, i);
+        if (n == 0) return i;
+        i += n;
+    }
 }
 
 }  // namespace
 
 bool is_valid_utf8(std::string_view s) {
-    for (std::size_t i = 0; i < s.size();) {
-        std::size_t n = utf8_sequence_length(s, i);
-        if (n == 0) return false;
-        i += n;
-    }
-    return true;
+    return valid_run_end(s, 0) == s.size();
 }
 
 std::string sanitize_utf8(std::string_view s) {
+    std::size_t i = valid_run_end(s, 0);
+    if (i == s.size()) return std::string(s);  // the common case: one copy, no per-byte work
     std::string out;
-    out.reserve(s.size());
-    for (std::size_t i = 0; i < s.size();) {
-        std::size_t n = utf8_sequence_length(s, i);
-        if (n == 0) {
-            out += "\xEF\xBF\xBD";
-            ++i;
-        } else {
-            out.append(s.substr(i, n));
-            i += n;
-        }
+    out.reserve(s.size() + 16);
+    out.append(s.data(), i);
+    while (i < s.size()) {
+        // s[i] starts no valid sequence: one replacement for that byte, then the next run.
+        out += "\xEF\xBF\xBD";
+        ++i;
+        const std::size_t end = valid_run_end(s, i);
+        out.append(s.data() + i, end - i);
+        i = end;
     }
     return out;
 }

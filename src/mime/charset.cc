@@ -9,6 +9,7 @@
 #include <array>
 #include <cerrno>
 #include <cstdint>
+#include <cstring>
 #include <memory>
 #include <string>
 #include <utility>
@@ -269,6 +270,20 @@ iconv_t converter_for(std::string_view name) {
     return cd;
 }
 
+// Index of the first byte >= 0x80 at or after `i`, or s.size(); eight bytes at a time, since
+// most mail text is ASCII.
+std::size_t ascii_run_end(std::string_view s, std::size_t i) {
+    constexpr std::uint64_t kHighBits = 0x8080808080808080ULL;
+    while (s.size() - i >= 8) {
+        std::uint64_t w;
+        std::memcpy(&w, s.data() + i, 8);
+        if ((w & kHighBits) != 0) break;
+        i += 8;
+    }
+    while (i < s.size() && static_cast<unsigned char>(s[i]) < 0x80) ++i;
+    return i;
+}
+
 // Appends `s` to `out` without letting out exceed `max_out`; cuts on a UTF-8 boundary.
 // Returns false once the cap is hit.
 bool append_capped(std::string& out, std::string_view s, std::size_t max_out, bool& truncated) {
@@ -345,6 +360,105 @@ void iconv_convert(std::string_view in, std::string_view name, std::size_t max_o
         src_left = 0;
         done = true;
     }
+}
+
+// ---- single-byte charsets by table ---------------------------------------------------------
+
+// UTF-8 form of one byte in a single-byte charset; len 0 when the charset leaves it undefined.
+struct ByteMapping {
+    std::uint8_t len = 0;
+    std::array<char, 3> utf8{};
+};
+
+struct ByteTable {
+    std::string name;
+    bool usable = false;  ///< false: some byte does not map to one BMP character; use iconv
+    std::array<ByteMapping, 256> map{};
+};
+
+// Charsets whose glibc converter maps each byte on its own. CP1255 and CP1258 are left out:
+// glibc composes base letters with following combining marks there, so bytes interact.
+bool table_charset(std::string_view iconv_name) {
+    if (core::iequals(iconv_name, "windows-1255") || core::iequals(iconv_name, "windows-1258"))
+        return false;
+    return core::istarts_with(iconv_name, "iso-8859-") ||
+           core::istarts_with(iconv_name, "windows-") || core::istarts_with(iconv_name, "koi8-") ||
+           iconv_name == "IBM866" || iconv_name == "MACINTOSH";
+}
+
+// Builds the table by asking iconv for each byte once, so the result is exactly glibc's
+// mapping while later conversions skip iconv's per-call overhead.
+void build_table(ByteTable& t) {
+    iconv_t cd = converter_for(t.name);
+    if (cd == reinterpret_cast<iconv_t>(-1)) return;
+    for (int b = 0; b < 256; ++b) {
+        iconv(cd, nullptr, nullptr, nullptr, nullptr);
+        char in = static_cast<char>(b);
+        char* src = &in;
+        std::size_t src_left = 1;
+        std::array<char, 8> out{};
+        char* dst = out.data();
+        std::size_t dst_left = out.size();
+        std::size_t rc = iconv(cd, &src, &src_left, &dst, &dst_left);
+        if (rc == static_cast<std::size_t>(-1)) {
+            if (errno != EILSEQ) return;  // not a plain byte-to-character mapping
+            continue;
+        }
+        std::size_t n = out.size() - dst_left;
+        if (n == 0 || n > 3) return;
+        if (b < 0x80 && (n != 1 || out[0] != static_cast<char>(b))) return;  // not ASCII-based
+        t.map[b].len = static_cast<std::uint8_t>(n);
+        std::copy_n(out.data(), n, t.map[b].utf8.data());
+    }
+    t.usable = true;
+}
+
+const ByteTable* table_for(std::string_view iconv_name) {
+    if (!table_charset(iconv_name)) return nullptr;
+    thread_local std::vector<std::unique_ptr<ByteTable>> tables;
+    for (const auto& t : tables)
+        if (t->name == iconv_name) return t->usable ? t.get() : nullptr;
+    auto t = std::make_unique<ByteTable>();
+    t->name = std::string(iconv_name);
+    build_table(*t);
+    tables.push_back(std::move(t));
+    return tables.back()->usable ? tables.back().get() : nullptr;
+}
+
+// Same output, `lossy` and `truncated` as iconv_convert with the same converter: undefined
+// bytes become U+FFFD, and the output stops before the first character that does not fit.
+void table_convert(std::string_view in, const ByteTable& t, std::size_t max_out, Utf8Text& r) {
+    std::string& out = r.text;
+    out.reserve(out.size() + std::min(max_out - std::min(max_out, out.size()), in.size() + 16));
+    std::size_t i = 0;
+    while (i < in.size()) {
+        // ASCII maps to itself: copy whole runs, as many as still fit.
+        std::size_t j = ascii_run_end(in, i);
+        if (j > i) {
+            if (!append_capped(out, in.substr(i, j - i), max_out, r.truncated)) return;
+            i = j;
+            if (i == in.size()) break;
+        }
+        const ByteMapping& m = t.map[static_cast<unsigned char>(in[i])];
+        if (m.len == 0) {
+            r.lossy = true;
+            if (!append_capped(out, kReplacement, max_out, r.truncated)) return;
+        } else if (!append_capped(out, std::string_view(m.utf8.data(), m.len), max_out,
+                                  r.truncated)) {
+            return;
+        }
+        ++i;
+    }
+}
+
+// iconv_convert, through a byte table when the charset allows one.
+void single_byte_convert(std::string_view in, std::string_view name, std::size_t max_out,
+                         Utf8Text& r) {
+    if (const ByteTable* t = table_for(name)) {
+        table_convert(in, *t, max_out, r);
+        return;
+    }
+    iconv_convert(in, name, max_out, r);
 }
 
 // ---- ISO-2022-JP ---------------------------------------------------------------------------
@@ -647,18 +761,23 @@ Utf8Text convert(std::string_view bytes, std::string_view canonical, std::size_t
     } else if (canonical == "hz-gb-2312") {
         hz_convert(bytes, max_out, r);
     } else if (canonical == "utf-8" || canonical == "us-ascii") {
-        std::string s = core::sanitize_utf8(bytes);
-        if (s.size() != bytes.size() || s != bytes) r.lossy = true;
-        append_capped(r.text, s, max_out, r.truncated);
+        if (core::is_valid_utf8(bytes)) {
+            append_capped(r.text, bytes, max_out, r.truncated);
+        } else {
+            r.lossy = true;  // sanitizing replaced at least one byte
+            append_capped(r.text, core::sanitize_utf8(bytes), max_out, r.truncated);
+        }
     } else if (canonical == "iso-8859-1") {
         // Mail labelled latin-1 is in practice windows-1252 (WHATWG makes the same call);
         // 1252 leaves five bytes undefined, where plain latin-1 takes over.
-        iconv_convert(bytes, "WINDOWS-1252", max_out, r);
+        single_byte_convert(bytes, "WINDOWS-1252", max_out, r);
         if (r.lossy) {
             r = Utf8Text{};
             r.charset = "iso-8859-1";
-            iconv_convert(bytes, "ISO-8859-1", max_out, r);
+            single_byte_convert(bytes, "ISO-8859-1", max_out, r);
         }
+    } else if (is_single_byte(canonical)) {
+        single_byte_convert(bytes, iconv_name(canonical), max_out, r);
     } else {
         iconv_convert(bytes, iconv_name(canonical), max_out, r);
     }
@@ -666,8 +785,79 @@ Utf8Text convert(std::string_view bytes, std::string_view canonical, std::size_t
 }
 
 bool has_8bit(std::string_view s) {
-    return std::any_of(s.begin(), s.end(),
-                       [](char c) { return static_cast<unsigned char>(c) >= 0x80; });
+    return ascii_run_end(s, 0) != s.size();
+}
+
+// Double-byte charsets a detector may name. iso-2022-jp hands 8-bit bytes to cp932.
+enum Dbcs { kCp932, kEucJp, kGb18030, kBig5, kCp949, kDbcsCount };
+
+// True when 8-bit byte `x` cannot start a character followed by `next` (-1: end of text) in the
+// glibc converter for `charset`, so decoding in it is lossy. Checked exhaustively against
+// glibc (CP932, EUC-JP-MS, GB18030, BIG5-HKSCS, CP949), also with `x` after a gb18030 lead
+// and digit, where it would be the third byte of a four-byte sequence.
+bool rules_out(int charset, unsigned char x, int next) {
+    const bool end = next < 0;
+    switch (charset) {
+        case kCp932:  // leads 81-9F, E0-FC take trails 40-7E, 80-FC; A1-DF are half-width kana
+            if (x == 0x80 || x == 0xA0 || x >= 0xFD) return true;
+            if (x >= 0xA1 && x <= 0xDF) return false;
+            return end || next < 0x40 || next == 0x7F;
+        case kEucJp:  // C1 bytes stand alone; 8E, 8F and A1-FE lead 8-bit pairs and triples
+            return (x == 0x8E || x == 0x8F || x >= 0xA0) && (end || next < 0x80);
+        case kGb18030:  // leads 81-FE take trails 40-7E, 80-FE, or a digit then two more
+            return x == 0x80 || x == 0xFF || end || next < 0x30 || (next > 0x39 && next < 0x40) ||
+                   next == 0x7F;
+        case kBig5:  // a lone 80 decodes; leads take trails 40-7E, A1-FE
+            return x != 0x80 && (x == 0xFF || end || next < 0x40 || next == 0x7F);
+        case kCp949:  // leads 81-C6 take 41-5A, 61-7A, 81-FE; leads C7-FE only A1-FE
+            if (x == 0x80 || x == 0xFF || end) return true;
+            if (x >= 0xC7 && next < 0x80) return true;
+            return next < 0x41 || (next > 0x5A && next < 0x61) || (next > 0x7A && next < 0x80);
+        default:
+            return false;
+    }
+}
+
+// True when no double-byte decoding of `bytes` can be clean, so asking a detector for one is
+// wasted work. Each charset is ruled out by one 8-bit byte after an ASCII byte (where it must
+// start a character) that it cannot decode before the byte that follows. Latin and Cyrillic
+// text nearly always has such bytes: lowercase accented or Cyrillic letters end words before
+// spaces and punctuation. `max_out` matters because a conversion that stops at the cap before
+// the proof byte is clean.
+bool cannot_be_double_byte(std::string_view bytes, std::size_t max_out) {
+    // ESC and SO switch iso-2022-jp into two-byte and kana sets that remap ASCII bytes.
+    if (bytes.find('\x1B') != std::string_view::npos ||
+        bytes.find('\x0E') != std::string_view::npos)
+        return false;
+    auto at = [&](std::size_t k) { return static_cast<unsigned char>(bytes[k]); };
+    unsigned open = (1u << kDbcsCount) - 1;  // charsets not yet ruled out
+    for (std::size_t i = ascii_run_end(bytes, 0); i < bytes.size();
+         i = ascii_run_end(bytes, i + 1)) {
+        // Output before byte i is at most 3 bytes per input byte (half-width kana).
+        if (i > max_out / 3) return false;
+        if (i > 0 && at(i - 1) >= 0x80) continue;
+        const int next = i + 1 < bytes.size() ? at(i + 1) : -1;
+        for (int cs = 0; cs < kDbcsCount; ++cs)
+            if ((open & (1u << cs)) != 0 && rules_out(cs, at(i), next)) open &= ~(1u << cs);
+        if (open == 0) return true;
+    }
+    return false;
+}
+
+// True when no two 8-bit bytes are less than three bytes apart. Read as a double-byte charset,
+// such text would be lone CJK characters scattered through ASCII, never two in a row: not
+// Chinese, Japanese or Korean writing, so no detector is needed to rule those readings out.
+// It is what Latin text with a few accents, curly quotes or a (c) sign looks like.
+bool scattered_8bit(std::string_view bytes) {
+    std::size_t last = 0;
+    bool seen = false;
+    for (std::size_t i = ascii_run_end(bytes, 0); i < bytes.size();
+         i = ascii_run_end(bytes, i + 1)) {
+        if (seen && i - last < 3) return false;
+        last = i;
+        seen = true;
+    }
+    return true;
 }
 
 // ISO-2022-JP is 7-bit, so mail labelled us-ascii (or nothing) can carry it.
@@ -751,6 +941,20 @@ int try_japanese(std::string_view bytes, std::size_t max_out, Utf8Text& best) {
         best = std::move(t);
     }
     return best_score;
+}
+
+bool is_multibyte(std::string_view cs) {
+    return cs == "cp932" || cs == "euc-jp" || cs == "gb18030" || cs == "big5" ||
+           cs == "big5-hkscs" || cs == "cp949" || cs == "iso-2022-jp";
+}
+
+// Bytes already known to be valid UTF-8, taken as UTF-8 without a second validation.
+Utf8Text valid_utf8_result(std::string_view bytes, std::string_view decl, std::size_t max_out) {
+    Utf8Text r;
+    r.charset = "utf-8";
+    r.detected = decl != "utf-8";
+    append_capped(r.text, bytes, max_out, r.truncated);
+    return r;
 }
 
 std::string detect_uchardet(std::string_view bytes) {
@@ -858,13 +1062,18 @@ Utf8Text to_utf8(std::string_view bytes, std::string_view declared, std::size_t 
         if (!is_not_ascii_compatible(decl)) {
             Utf8Text r;
             r.charset = decl.empty() ? "us-ascii" : decl;
-            append_capped(r.text, core::sanitize_utf8(bytes), max_out, r.truncated);
+            append_capped(r.text, bytes, max_out, r.truncated);  // ASCII is valid UTF-8
             return r;
         }
     }
 
-    // A declared multibyte charset that decodes cleanly is believed.
+    // Single-byte charsets accept any bytes, so a clean decode proves nothing: mislabelled
+    // UTF-8 and Shift_JIS under "iso-8859-1" are common. UTF-8 is checked before decoding, so
+    // that valid UTF-8 is not first decoded in the declared charset for nothing.
     const bool single = is_single_byte(decl);
+    if (single && core::is_valid_utf8(bytes)) return valid_utf8_result(bytes, decl, max_out);
+
+    // A declared multibyte charset that decodes cleanly is believed.
     if (!decl.empty() && decl != "us-ascii" && !is_not_ascii_compatible(decl)) {
         declared_result = convert(bytes, decl, max_out);
         have_declared = true;
@@ -875,18 +1084,18 @@ Utf8Text to_utf8(std::string_view bytes, std::string_view declared, std::size_t 
     // re-detection would garble every good character to save a few bad ones.
     if (decl == "utf-8" && mostly_utf8(bytes)) return declared_result;
 
-    // Single-byte charsets accept any bytes, so a clean decode proves nothing: mislabelled
-    // UTF-8 and Shift_JIS under "iso-8859-1" are common. Check those first.
-    if (core::is_valid_utf8(bytes)) {
-        Utf8Text r = convert(bytes, "utf-8", max_out);
-        r.detected = decl != "utf-8";
-        return r;
-    }
-    std::string guess = detect_charset(bytes);
-    auto multibyte = [](std::string_view cs) {
-        return cs == "cp932" || cs == "euc-jp" || cs == "gb18030" || cs == "big5" ||
-               cs == "big5-hkscs" || cs == "cp949" || cs == "iso-2022-jp";
-    };
+    if (!single && core::is_valid_utf8(bytes)) return valid_utf8_result(bytes, decl, max_out);
+
+    // From here on, a declared single-byte or double-byte charset gives way only to a clean
+    // double-byte decode (a detected one, or a Japanese trial). When the bytes rule out every
+    // double-byte charset, the detectors, the costliest step, cannot change the answer.
+    if (have_declared && (single || is_multibyte(decl)) && cannot_be_double_byte(bytes, max_out))
+        return declared_result;
+
+    // A declared single-byte charset with a few scattered 8-bit bytes: the detectors would be
+    // asked only whether some double-byte charset reads better, and such text is not CJK.
+    std::string guess = single && scattered_8bit(bytes) ? std::string() : detect_charset(bytes);
+    auto multibyte = is_multibyte;
     auto try_guess = [&](Utf8Text& out) {
         if (guess.empty() || guess == decl || guess == "us-ascii") return false;
         Utf8Text r = convert(bytes, guess, max_out);

@@ -446,5 +446,151 @@ TEST(ToUtf8, IsSafeFromSeveralThreads) {
     for (int v : ok) EXPECT_EQ(v, 20);
 }
 
+// Test-side reading of one byte with glibc iconv; "" when the charset leaves it undefined.
+std::string iconv_byte_to_utf8(unsigned char b, const char* from) {
+    iconv_t cd = iconv_open("UTF-8", from);
+    if (cd == reinterpret_cast<iconv_t>(-1)) return "";
+    char in = static_cast<char>(b);
+    char* src = &in;
+    std::size_t src_left = 1;
+    char out[16];
+    char* dst = out;
+    std::size_t dst_left = sizeof out;
+    std::size_t rc = iconv(cd, &src, &src_left, &dst, &dst_left);
+    iconv_close(cd);
+    if (rc == static_cast<std::size_t>(-1)) return "";
+    return std::string(out, sizeof out - dst_left);
+}
+
+TEST(ToUtf8, SingleByteCharsetsGiveIconvsCharacterForEveryByte) {
+    struct Case {
+        const char* label;
+        const char* iconv;
+    };
+    const Case cases[] = {
+        {"windows-1250", "WINDOWS-1250"},
+        {"windows-1251", "WINDOWS-1251"},
+        {"windows-1252", "WINDOWS-1252"},
+        {"windows-1253", "WINDOWS-1253"},
+        {"windows-1254", "WINDOWS-1254"},
+        {"windows-1256", "WINDOWS-1256"},
+        {"windows-1257", "WINDOWS-1257"},
+        {"windows-874", "WINDOWS-874"},
+        {"iso-8859-2", "ISO-8859-2"},
+        {"iso-8859-5", "ISO-8859-5"},
+        {"iso-8859-7", "ISO-8859-7"},
+        {"iso-8859-15", "ISO-8859-15"},
+        {"koi8-r", "KOI8-R"},
+        {"koi8-u", "KOI8-U"},
+        {"ibm866", "IBM866"},
+        {"macintosh", "MACINTOSH"},
+    };
+    for (const auto& c : cases) {
+        // Every 8-bit byte once, each between ASCII letters: the label is kept, so each byte
+        // must come out as iconv's character for it, or U+FFFD where iconv has none.
+        std::string in;
+        std::string want;
+        bool undefined = false;
+        for (int b = 0x80; b <= 0xFF; ++b) {
+            in += "a";
+            in += static_cast<char>(b);
+            in += "z ";
+            std::string ch = iconv_byte_to_utf8(static_cast<unsigned char>(b), c.iconv);
+            undefined |= ch.empty();
+            want += "a" + (ch.empty() ? kFffd : ch) + "z ";
+        }
+        Utf8Text r = to_utf8(in, c.label, kBig);
+        EXPECT_EQ(r.text, want) << c.label;
+        EXPECT_EQ(r.charset, c.label);
+        EXPECT_FALSE(r.detected) << c.label;
+        EXPECT_EQ(r.lossy, undefined) << c.label;
+    }
+}
+
+TEST(ToUtf8, Latin1LabelIsWindows1252UnlessAByteIsUndefinedThere) {
+    Utf8Text r = to_utf8("\x93Hi\x94 caf\xE9 \x80", "latin1", kBig);
+    EXPECT_EQ(r.text, "“Hi” café €");
+    EXPECT_FALSE(r.lossy);
+    // 0x81 has no windows-1252 character: the whole text is then read as plain latin-1.
+    r = to_utf8("\x93Hi\x94 caf\xE9 \x81", "iso-8859-1", kBig);
+    EXPECT_EQ(r.text, "\xC2\x93Hi\xC2\x94 café \xC2\x81");
+    EXPECT_EQ(r.charset, "iso-8859-1");
+    EXPECT_FALSE(r.lossy);
+    // Under an explicit windows-1252 label the undefined byte is replaced instead.
+    r = to_utf8("caf\xE9 \x81", "windows-1252", kBig);
+    EXPECT_EQ(r.text, "café " + kFffd);
+    EXPECT_TRUE(r.lossy);
+}
+
+TEST(ToUtf8, SingleByteOutputStopsAtMaxOutOnACharacterBoundary) {
+    Utf8Text r = to_utf8("\xE9\xE9\xE9 x", "iso-8859-1", 5);
+    EXPECT_EQ(r.text, "éé");
+    EXPECT_TRUE(r.truncated);
+    r = to_utf8("ab \xE9", "windows-1251", 4);
+    EXPECT_EQ(r.text, "ab ");
+    EXPECT_TRUE(r.truncated);
+    r = to_utf8("ab \xE9", "windows-1251", 5);
+    EXPECT_EQ(r.text, "ab й");
+    EXPECT_FALSE(r.truncated);
+    r = to_utf8("abcdef\x81", "windows-1252", 4);
+    EXPECT_EQ(r.text, "abcd");
+    EXPECT_TRUE(r.truncated);
+}
+
+TEST(ToUtf8, DeclaredSingleByteTextWithAFewAccentsKeepsItsLabel) {
+    struct Case {
+        const char* bytes;
+        const char* label;
+        const char* text;
+    };
+    const Case cases[] = {
+        {"Copyright \xA9 2024 ACME", "iso-8859-1", "Copyright © 2024 ACME"},
+        {"Price: \xA3"
+         "10",
+         "iso-8859-1", "Price: £10"},
+        {"don\x92t \x96 \x93Hi\x94.", "windows-1252", "don’t – “Hi”."},
+        {"Tar\xFD"
+         "f \xDCnal",
+         "windows-1254", "Tarıf Ünal"},
+        {"I\x92ll see", "windows-1251", "I’ll see"},
+        {"\xEF\xF0\xE8\xE2\xE5\xF2, \xEC\xE8\xF0", "windows-1251", "привет, мир"},
+        {"\xD0\xD2\xC9\xD7\xC5\xD4 \xCD\xC9\xD2", "koi8-r", "привет мир"},
+        {"\xF9\xEC\xE5\xED", "windows-1255", "שלום"},
+    };
+    for (const auto& c : cases) {
+        Utf8Text r = to_utf8(c.bytes, c.label, kBig);
+        EXPECT_EQ(r.text, c.text) << c.label << " " << c.text;
+        EXPECT_EQ(r.charset, c.label);
+        EXPECT_FALSE(r.detected) << c.text;
+        EXPECT_FALSE(r.lossy) << c.text;
+    }
+}
+
+TEST(ToUtf8, LongShiftJisUnderLatin1LabelIsStillDetected) {
+    REQUIRE_CORPUS(sjis, "japanese.shift-jis.txt");
+    REQUIRE_CORPUS(utf8, "japanese.utf-8.txt");
+    // Past the length of the Japanese trial decoding, so only the detectors can find it.
+    std::string big_sjis;
+    std::string big_utf8;
+    while (big_sjis.size() < 40 * 1024) {
+        big_sjis += sjis;
+        big_utf8 += utf8;
+    }
+    Utf8Text r = to_utf8(big_sjis, "iso-8859-1", kBig);
+    EXPECT_EQ(r.charset, "cp932");
+    EXPECT_TRUE(r.detected);
+    EXPECT_EQ(r.text, big_utf8);
+}
+
+TEST(ToUtf8, ShiftJisUnderLatin1LabelWithALatinByteThatBreaksItStaysLatin1) {
+    REQUIRE_CORPUS(sjis, "japanese.shift-jis.txt");
+    // "é " cannot occur in Shift_JIS (0xE9 is a lead byte, a space no trail), so no double-byte
+    // reading is clean and the declared charset is kept, as it was when the detector ran.
+    Utf8Text r = to_utf8(sjis + " caf\xE9 ", "iso-8859-1", kBig);
+    EXPECT_EQ(r.charset, "iso-8859-1");
+    EXPECT_FALSE(r.detected);
+    EXPECT_TRUE(core::is_valid_utf8(r.text));
+}
+
 }  // namespace
 }  // namespace kagami::mime
