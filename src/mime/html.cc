@@ -14,6 +14,7 @@
 #include <algorithm>
 #include <array>
 #include <cstdint>
+#include <cstring>
 #include <new>
 #include <string>
 #include <unordered_map>
@@ -31,21 +32,27 @@ constexpr std::size_t kMaxStyle = 32 * 1024;  // bytes of one style attribute pa
 constexpr std::size_t kMaxName = 32;          // bytes of a tag name compared
 constexpr std::size_t npos = std::string_view::npos;
 
-bool is_alpha(char c) {
+constexpr bool is_alpha(char c) {
     return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
 }
-bool is_digit(char c) {
+constexpr bool is_digit(char c) {
     return c >= '0' && c <= '9';
 }
-bool is_alnum(char c) {
+constexpr bool is_alnum(char c) {
     return is_alpha(c) || is_digit(c);
 }
-bool is_hex(char c) {
+constexpr bool is_hex(char c) {
     return is_digit(c) || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
 }
 int hex_value(char c) {
     if (is_digit(c)) return c - '0';
     return core::ascii_lower(c) - 'a' + 10;
+}
+
+constexpr std::uint32_t name_hash(std::string_view s) {
+    std::uint32_t h = 2166136261u;  // FNV-1a
+    for (char c : s) h = (h ^ static_cast<unsigned char>(c)) * 16777619u;
+    return h;
 }
 
 void append_utf8(std::string& out, char32_t cp) {
@@ -128,23 +135,36 @@ constexpr NamedRef kOtherRefs[] = {
 };
 // clang-format on
 
-const std::vector<NamedRef>& named_refs() {
-    static const std::vector<NamedRef> table = [] {
-        std::vector<NamedRef> t;
-        for (std::size_t i = 0; i < kLatin1.size(); ++i)
-            t.push_back({kLatin1[i], char32_t(0xA0 + i), true});
-        for (const auto& r : kOtherRefs) t.push_back(r);
-        std::sort(t.begin(), t.end(), [](auto& a, auto& b) { return a.name < b.name; });
-        return t;
-    }();
-    return table;
-}
+// All named references in an open-addressing table (slot: index + 1, 0 when empty), built
+// at compile time; a duplicate name fails the build.
+constexpr std::size_t kRefCount = kLatin1.size() + std::size(kOtherRefs);
+constexpr std::size_t kRefSlots = 1024;
+struct RefTable {
+    std::array<NamedRef, kRefCount> refs{};
+    std::array<std::uint16_t, kRefSlots> slot{};
+};
+constexpr RefTable kRefTable = [] {
+    static_assert(kRefCount < kRefSlots / 2);
+    RefTable t;
+    for (std::size_t i = 0; i < kLatin1.size(); ++i)
+        t.refs[i] = {kLatin1[i], char32_t(0xA0 + i), true};
+    for (std::size_t i = 0; i < std::size(kOtherRefs); ++i)
+        t.refs[kLatin1.size() + i] = kOtherRefs[i];
+    for (std::size_t i = 0; i < kRefCount; ++i) {
+        std::size_t h = name_hash(t.refs[i].name) & (kRefSlots - 1);
+        for (; t.slot[h]; h = (h + 1) & (kRefSlots - 1))
+            if (t.refs[t.slot[h] - 1].name == t.refs[i].name) throw "duplicate reference name";
+        t.slot[h] = static_cast<std::uint16_t>(i + 1);
+    }
+    return t;
+}();
 
 const NamedRef* find_ref(std::string_view name) {
-    const auto& t = named_refs();
-    auto it = std::lower_bound(t.begin(), t.end(), name,
-                               [](const NamedRef& r, std::string_view n) { return r.name < n; });
-    return (it != t.end() && it->name == name) ? &*it : nullptr;
+    for (std::size_t h = name_hash(name) & (kRefSlots - 1);; h = (h + 1) & (kRefSlots - 1)) {
+        std::uint16_t slot = kRefTable.slot[h];
+        if (slot == 0) return nullptr;
+        if (kRefTable.refs[slot - 1].name == name) return &kRefTable.refs[slot - 1];
+    }
 }
 
 // What browsers show for &#128;..&#159; (windows-1252), 0 where the byte is unassigned.
@@ -202,13 +222,20 @@ std::size_t decode_ref(std::string_view s, std::size_t amp, bool in_attr, char32
     return 0;
 }
 
-// Attribute value with references decoded, at most `cap` bytes.
-std::string decode_attr(std::string_view raw, std::size_t cap) {
-    std::string out;
+// Attribute value with references decoded, at most `cap` bytes, into `out`.
+void decode_attr(std::string_view raw, std::size_t cap, std::string& out) {
+    out.clear();
     for (std::size_t i = 0; i < raw.size() && out.size() < cap;) {
+        if (raw[i] != '&') {
+            // Copy up to the next '&' at once.
+            std::size_t amp = std::min(raw.find('&', i), raw.size());
+            std::size_t take = std::min(amp - i, cap - out.size());
+            out.append(raw.data() + i, take);
+            i += take;
+            continue;
+        }
         char32_t cp = 0;
-        std::size_t used = raw[i] == '&' ? decode_ref(raw, i, true, cp) : 0;
-        if (used) {
+        if (std::size_t used = decode_ref(raw, i, true, cp)) {
             append_utf8(out, cp);
             i += used;
         } else {
@@ -216,33 +243,49 @@ std::string decode_attr(std::string_view raw, std::size_t cap) {
         }
     }
     if (out.size() > cap) out.resize(cap);
+}
+
+std::string decode_attr(std::string_view raw, std::size_t cap) {
+    std::string out;
+    decode_attr(raw, cap, out);
     return out;
 }
 
 // What a browser does to an href before using it: drop ASCII tab/CR/LF anywhere, strip
 // leading and trailing C0 controls and spaces.
 std::string clean_url(std::string_view raw) {
-    std::string v = decode_attr(raw, kMaxUrl);
-    std::string out;
-    out.reserve(v.size());
-    for (char c : v)
-        if (c != '\t' && c != '\r' && c != '\n') out += c;
+    std::string out = decode_attr(raw, kMaxUrl);
+    out.erase(std::remove_if(out.begin(), out.end(),
+                             [](char c) { return c == '\t' || c == '\r' || c == '\n'; }),
+              out.end());
     std::size_t b = 0, e = out.size();
     while (b < e && static_cast<unsigned char>(out[b]) <= 0x20) ++b;
     while (e > b && static_cast<unsigned char>(out[e - 1]) <= 0x20) --e;
-    return out.substr(b, e - b);
+    out.resize(e);
+    out.erase(0, b);
+    return out;
 }
 
 // ---------------------------------------------------------------------------------------
 // Text output
 
-std::size_t utf8_len(unsigned char lead) {
+constexpr std::size_t utf8_len(unsigned char lead) {
     if (lead < 0x80) return 1;
     if ((lead & 0xE0) == 0xC0) return 2;
     if ((lead & 0xF0) == 0xE0) return 3;
     if ((lead & 0xF8) == 0xF0) return 4;
     return 1;  // stray byte: kept alone, sanitize_utf8 replaces it at the end
 }
+
+// Per lead byte, the length of a character that TextSink copies unchanged, or 0 for the
+// bytes it must look at: whitespace, and leads of no-break space and invisible characters
+// (C2, E2, EF).
+constexpr std::array<std::uint8_t, 256> kPlainLen = [] {
+    std::array<std::uint8_t, 256> t{};
+    for (int c = 0; c < 256; ++c) t[c] = std::uint8_t(utf8_len(static_cast<unsigned char>(c)));
+    for (unsigned char c : {' ', '\t', '\r', '\n', '\f', '\xC2', '\xE2', '\xEF'}) t[c] = 0;
+    return t;
+}();
 
 // Characters used to split words invisibly ("Pay&#8203;Pal"): dropped from text.
 bool is_invisible_char(std::string_view seq) {
@@ -252,6 +295,8 @@ bool is_invisible_char(std::string_view seq) {
 
 // Collapses whitespace as a renderer does and stops cleanly at a byte limit.
 class TextSink {
+    static bool is_white(char c) { return core::is_space(c) || c == '\f'; }
+
 public:
     TextSink(std::size_t limit, bool newlines) : limit_(limit), newlines_(newlines) {}
 
@@ -262,21 +307,36 @@ public:
     std::string& str() { return out_; }
 
     void put(std::string_view s) {
-        for (std::size_t i = 0; i < s.size() && !full_;) {
-            char c = s[i];
-            if (core::is_space(c) || c == '\f') {
+        const std::size_t n = s.size();
+        for (std::size_t i = 0; i < n && !full_;) {
+            if (is_white(s[i])) {  // indentation between tags is common: skip it at once
+                while (i < n && is_white(s[i])) ++i;
                 pending_space_ = true;
-                ++i;
                 continue;
             }
-            std::size_t n = std::min(utf8_len(static_cast<unsigned char>(c)), s.size() - i);
-            std::string_view seq = s.substr(i, n);
-            i += n;
-            if (seq == "\xC2\xA0") {  // no-break space reads as a space
-                pending_space_ = true;
-            } else if (!is_invisible_char(seq)) {
-                append(seq);
+            // Characters copied as they are go out as one run when it surely fits (a
+            // separator is at most one byte); otherwise one at a time, up to the limit.
+            std::size_t j = i;
+            for (;;) {
+                while (j < n && kPlainLen[static_cast<unsigned char>(s[j])])
+                    j += kPlainLen[static_cast<unsigned char>(s[j])];
+                // A single space between two such characters also comes out as it is
+                // (unless a cut-short sequence ended in '\n', after which it is dropped).
+                if (j + 1 < n && s[j] == ' ' && j > i && s[j - 1] != '\n' &&
+                    kPlainLen[static_cast<unsigned char>(s[j + 1])]) {
+                    ++j;
+                    continue;
+                }
+                break;
             }
+            j = std::min(j, n);  // a sequence cut short by the end of the input
+            if (j > i && out_.size() + 1 + (j - i) <= limit_) {
+                append(s.substr(i, j - i));
+                i = j;
+                continue;
+            }
+            const std::size_t stop = std::max(j, i + 1);
+            while (i < stop && !full_) i = put_char(s, i);
         }
     }
 
@@ -292,6 +352,23 @@ public:
     }
 
 private:
+    // One character (or stray byte) at s[i]; returns the index past it.
+    std::size_t put_char(std::string_view s, std::size_t i) {
+        char c = s[i];
+        if (is_white(c)) {
+            pending_space_ = true;
+            return i + 1;
+        }
+        std::size_t n = std::min(utf8_len(static_cast<unsigned char>(c)), s.size() - i);
+        std::string_view seq = s.substr(i, n);
+        if (seq == "\xC2\xA0") {  // no-break space reads as a space
+            pending_space_ = true;
+        } else if (!is_invisible_char(seq)) {
+            append(seq);
+        }
+        return i + n;
+    }
+
     void append(std::string_view seq) {
         std::string_view sep;
         if (!out_.empty()) {
@@ -336,8 +413,9 @@ std::int32_t parse_color(std::string_view v) {
         {"silver", 0xC0C0C0}, {"navy", 0x000080},   {"maroon", 0x800000},     {"lime", 0x00FF00},
         {"orange", 0xFFA500}, {"snow", 0xFFFAFA},   {"whitesmoke", 0xF5F5F5},
     };
-    for (const auto& [name, rgb] : kNames)
-        if (v == name) return rgb;
+    if (v.front() != '#')
+        for (const auto& [name, rgb] : kNames)
+            if (v == name) return rgb;
     if (v.front() == '#') v.remove_prefix(1);
     if ((v.size() == 3 || v.size() == 6) && std::all_of(v.begin(), v.end(), is_hex)) {
         std::int32_t rgb = 0;
@@ -436,21 +514,43 @@ struct Style {
     std::int32_t bg = kNoColor;
 };
 
-void parse_style(std::string_view raw, Style& st) {
-    // Lower-case and drop /* comments */ first, so declarations compare plainly.
-    std::string css = decode_attr(raw, kMaxStyle);
-    std::string clean;
-    clean.reserve(css.size());
-    for (std::size_t i = 0; i < css.size();) {
-        if (css.compare(i, 2, "/*") == 0) {
-            std::size_t e = css.find("*/", i + 2);
-            i = e == npos ? css.size() : e + 2;
-            continue;
+// `css` is scratch space, reused across calls to spare an allocation per style.
+// ASCII lower case, eight bytes at a time (style attributes are long and frequent).
+void lower_in_place(std::string& s) {
+    constexpr std::uint64_t kOnes = 0x0101010101010101u;
+    std::size_t i = 0;
+    for (; i + 8 <= s.size(); i += 8) {
+        std::uint64_t x;
+        std::memcpy(&x, s.data() + i, 8);
+        // Per byte, high bit set where the byte is ASCII and within 'A'..'Z'.
+        std::uint64_t low7 = x & (0x7F * kOnes);
+        std::uint64_t ge_a = low7 + (0x80 - 'A') * kOnes;
+        std::uint64_t gt_z = low7 + (0x7F - 'Z') * kOnes;
+        std::uint64_t upper = (ge_a ^ gt_z) & ~x & (0x80 * kOnes);
+        x |= upper >> 2;  // 0x80 >> 2 == 0x20, the case bit
+        std::memcpy(s.data() + i, &x, 8);
+    }
+    for (; i < s.size(); ++i) s[i] = core::ascii_lower(s[i]);
+}
+
+void parse_style(std::string_view raw, Style& st, std::string& css) {
+    // Lower-case and drop /* comments */ first (in place), so declarations compare plainly.
+    decode_attr(raw, kMaxStyle, css);
+    lower_in_place(css);
+    if (css.find("/*") != npos) {
+        std::size_t w = 0;
+        for (std::size_t i = 0; i < css.size();) {
+            if (css.compare(i, 2, "/*") == 0) {
+                std::size_t e = css.find("*/", i + 2);
+                i = e == npos ? css.size() : e + 2;
+                continue;
+            }
+            css[w++] = css[i++];
         }
-        clean += core::ascii_lower(css[i++]);
+        css.resize(w);
     }
     bool zero_box = false, overflow_hidden = false;
-    std::string_view rest(clean);
+    std::string_view rest(css);
     while (!rest.empty()) {
         std::size_t semi = rest.find(';');
         std::string_view decl = rest.substr(0, semi);
@@ -522,37 +622,106 @@ enum TagFlag : std::uint16_t {
     kClosesP = 1 << 6,     // ends an open <p>
     kCell = 1 << 7,        // td/th: separated by a space
 };
+constexpr std::uint16_t kBP = kBlock | kClosesP;
 
-std::uint16_t tag_flags(std::string_view name) {
-    // clang-format off
-    static const std::unordered_map<std::string_view, std::uint16_t> table = {
-        {"address", kBlock | kClosesP}, {"article", kBlock | kClosesP},
-        {"aside", kBlock | kClosesP}, {"blockquote", kBlock | kClosesP},
-        {"center", kBlock | kClosesP}, {"details", kBlock | kClosesP}, {"dir", kBlock | kClosesP},
-        {"div", kBlock | kClosesP}, {"dl", kBlock | kClosesP}, {"dd", kBlock | kClosesP},
-        {"dt", kBlock | kClosesP}, {"fieldset", kBlock | kClosesP},
-        {"figcaption", kBlock | kClosesP}, {"figure", kBlock | kClosesP},
-        {"footer", kBlock | kClosesP}, {"form", kBlock | kClosesP}, {"h1", kBlock | kClosesP},
-        {"h2", kBlock | kClosesP}, {"h3", kBlock | kClosesP}, {"h4", kBlock | kClosesP},
-        {"h5", kBlock | kClosesP}, {"h6", kBlock | kClosesP}, {"header", kBlock | kClosesP},
-        {"hr", kBlock | kClosesP | kVoid}, {"li", kBlock | kClosesP}, {"main", kBlock | kClosesP},
-        {"menu", kBlock | kClosesP}, {"nav", kBlock | kClosesP}, {"ol", kBlock | kClosesP},
-        {"p", kBlock | kClosesP}, {"pre", kBlock | kClosesP}, {"section", kBlock | kClosesP},
-        {"summary", kBlock | kClosesP}, {"table", kBlock | kClosesP}, {"ul", kBlock | kClosesP},
-        {"tr", kBlock}, {"caption", kBlock}, {"option", kBlock}, {"body", kBlock}, {"td", kCell},
-        {"th", kCell}, {"br", kBlock | kVoid}, {"area", kVoid}, {"base", kVoid | kHeadOk},
-        {"basefont", kVoid | kHeadOk}, {"bgsound", kVoid | kHeadOk}, {"col", kVoid},
-        {"embed", kVoid}, {"frame", kVoid}, {"img", kVoid}, {"input", kVoid}, {"keygen", kVoid},
-        {"link", kVoid | kHeadOk}, {"meta", kVoid | kHeadOk}, {"param", kVoid}, {"source", kVoid},
-        {"track", kVoid}, {"wbr", kVoid}, {"script", kRawDrop | kHeadOk},
-        {"style", kRawDrop | kHeadOk}, {"title", kRawDrop | kHeadOk}, {"noembed", kRawDrop},
-        {"noframes", kRawDrop | kHeadOk}, {"iframe", kRawDrop},
-        {"xmp", kRawShow | kBlock | kClosesP}, {"textarea", kRcdataShow}, {"noscript", kHeadOk},
-        {"template", kHeadOk}, {"head", kHeadOk},
-    };
-    // clang-format on
-    auto it = table.find(name);
-    return it == table.end() ? 0 : it->second;
+enum Scope { kDefaultScope, kButtonScope, kListScope, kTableScope };
+
+// The scopes an element bounds (the HTML "has an element in scope" lists), a bit per Scope.
+constexpr std::uint8_t kBoundsAll = 0xF;       // html, table, template
+constexpr std::uint8_t kBoundsNonTable = 0x7;  // applet, caption, td, th, marquee, object
+constexpr std::uint8_t kBoundsButton = 1 << kButtonScope;
+constexpr std::uint8_t kBoundsList = 1 << kListScope;
+
+struct TagInfo {
+    std::string_view name;
+    std::uint16_t flags = 0;
+    std::uint8_t scopes = 0;
+};
+
+// Tags the parser refers to: their index in kTags. Every other name is looked up by string
+// only once per tag, and names outside kTags get ids past it when first pushed.
+enum TagId : std::uint32_t {
+    kTagA,
+    kTagArea,
+    kTagBase,
+    kTagBody,
+    kTagDd,
+    kTagDt,
+    kTagForm,
+    kTagFrame,
+    kTagHead,
+    kTagHtml,
+    kTagIframe,
+    kTagImg,
+    kTagLi,
+    kTagMeta,
+    kTagOption,
+    kTagP,
+    kTagPlaintext,
+    kTagTd,
+    kTagTemplate,
+    kTagTh,
+    kTagTr,
+};
+constexpr std::uint32_t kNoTag = ~std::uint32_t(0);
+
+// clang-format off
+constexpr TagInfo kTags[] = {
+    // In TagId order.
+    {"a"}, {"area", kVoid}, {"base", kVoid | kHeadOk}, {"body", kBlock}, {"dd", kBP}, {"dt", kBP},
+    {"form", kBP}, {"frame", kVoid}, {"head", kHeadOk}, {"html", 0, kBoundsAll},
+    {"iframe", kRawDrop}, {"img", kVoid}, {"li", kBP}, {"meta", kVoid | kHeadOk},
+    {"option", kBlock}, {"p", kBP}, {"plaintext"}, {"td", kCell, kBoundsNonTable},
+    {"template", kHeadOk, kBoundsAll}, {"th", kCell, kBoundsNonTable}, {"tr", kBlock},
+    // Other tags with flags or scopes.
+    {"address", kBP}, {"article", kBP}, {"aside", kBP}, {"blockquote", kBP}, {"center", kBP},
+    {"details", kBP}, {"dir", kBP}, {"div", kBP}, {"dl", kBP}, {"fieldset", kBP},
+    {"figcaption", kBP}, {"figure", kBP}, {"footer", kBP}, {"h1", kBP}, {"h2", kBP},
+    {"h3", kBP}, {"h4", kBP}, {"h5", kBP}, {"h6", kBP}, {"header", kBP},
+    {"hr", kBP | kVoid}, {"main", kBP}, {"menu", kBP}, {"nav", kBP}, {"ol", kBP, kBoundsList},
+    {"pre", kBP}, {"section", kBP}, {"summary", kBP}, {"table", kBP, kBoundsAll},
+    {"ul", kBP, kBoundsList}, {"caption", kBlock, kBoundsNonTable}, {"br", kBlock | kVoid},
+    {"basefont", kVoid | kHeadOk}, {"bgsound", kVoid | kHeadOk}, {"col", kVoid},
+    {"embed", kVoid}, {"input", kVoid}, {"keygen", kVoid}, {"link", kVoid | kHeadOk},
+    {"param", kVoid}, {"source", kVoid}, {"track", kVoid}, {"wbr", kVoid},
+    {"script", kRawDrop | kHeadOk}, {"style", kRawDrop | kHeadOk},
+    {"title", kRawDrop | kHeadOk}, {"noembed", kRawDrop}, {"noframes", kRawDrop | kHeadOk},
+    {"xmp", kRawShow | kBP}, {"textarea", kRcdataShow}, {"noscript", kHeadOk},
+    {"applet", 0, kBoundsNonTable}, {"marquee", 0, kBoundsNonTable},
+    {"object", 0, kBoundsNonTable}, {"button", 0, kBoundsButton},
+    // Common in mail and plain: listed only to spare a lookup by string.
+    {"span"}, {"font"}, {"b"}, {"i"}, {"u"}, {"s"}, {"strong"}, {"em"}, {"small"}, {"big"},
+    {"sup"}, {"sub"}, {"tbody"}, {"thead"}, {"tfoot"}, {"colgroup"}, {"label"}, {"select"},
+    {"o:p"}, {"strike"}, {"del"}, {"ins"}, {"code"}, {"tt"}, {"abbr"}, {"cite"}, {"q"},
+    {"mark"}, {"picture"}, {"svg"}, {"nobr"}, {"kbd"}, {"var"}, {"bdo"}, {"bdi"}, {"time"},
+    {"legend"}, {"optgroup"}, {"map"}, {"dfn"}, {"acronym"}, {"path"}, {"g"}, {"v:shape"},
+    {"v:roundrect"}, {"v:textbox"}, {"w:anchorlock"},
+};
+// clang-format on
+constexpr std::size_t kTagCount = std::size(kTags);
+
+// Open addressing over kTags: slot holds index + 1, 0 when empty. Built at compile time;
+// a duplicate name fails the build.
+constexpr std::size_t kTagSlots = 512;
+constexpr auto kTagSlotTable = [] {
+    static_assert(kTagCount < kTagSlots / 2);
+    std::array<std::uint16_t, kTagSlots> t{};
+    for (std::size_t i = 0; i < kTagCount; ++i) {
+        std::size_t h = name_hash(kTags[i].name) & (kTagSlots - 1);
+        for (; t[h]; h = (h + 1) & (kTagSlots - 1))
+            if (kTags[t[h] - 1].name == kTags[i].name) throw "duplicate tag name";
+        t[h] = static_cast<std::uint16_t>(i + 1);
+    }
+    return t;
+}();
+
+// Index in kTags of a lower-case name (`hash`: its name_hash), or kNoTag.
+std::uint32_t known_tag(std::string_view name, std::uint32_t hash) {
+    for (std::size_t h = hash & (kTagSlots - 1);; h = (h + 1) & (kTagSlots - 1)) {
+        std::uint16_t slot = kTagSlotTable[h];
+        if (slot == 0) return kNoTag;
+        if (kTags[slot - 1].name == name) return slot - 1u;
+    }
 }
 
 enum Attr {
@@ -571,15 +740,58 @@ enum Attr {
 constexpr std::string_view kAttrNames[kAttrCount] = {
     "href", "src", "action", "style", "alt", "content", "http-equiv", "hidden", "color", "bgcolor"};
 
+// The Attr an attribute name (any case) stands for, or kAttrCount.
+Attr attr_of(std::string_view name) {
+    // At most two names share a length: compare against those only.
+    static constexpr auto kByLength = [] {
+        std::array<std::array<Attr, 2>, 11> t{};
+        for (auto& row : t) row = {kAttrCount, kAttrCount};
+        for (int a = 0; a < kAttrCount; ++a) {
+            auto& row = t[kAttrNames[a].size()];
+            (row[0] == kAttrCount ? row[0] : row[1]) = Attr(a);
+        }
+        return t;
+    }();
+    if (name.size() >= kByLength.size()) return kAttrCount;
+    for (Attr a : kByLength[name.size()])
+        if (a != kAttrCount && core::iequals(name, kAttrNames[a])) return a;
+    return kAttrCount;
+}
+
+// Byte classes for the tag tokenizer.
+enum CharClass : std::uint8_t { kSp = 1, kSlash = 2, kGt = 4, kEq = 8, kFf = 16 };
+constexpr std::array<std::uint8_t, 256> kCharClass = [] {
+    std::array<std::uint8_t, 256> t{};
+    for (unsigned char c : {' ', '\t', '\r', '\n'}) t[c] = kSp;  // core::is_space
+    t['/'] = kSlash;
+    t['>'] = kGt;
+    t['='] = kEq;
+    t['\f'] = kFf;
+    return t;
+}();
+
 struct Tag {
-    std::string name;  // lower case, at most kMaxName bytes
-    std::array<std::string_view, kAttrCount> value{};
-    std::array<bool, kAttrCount> has{};
+    std::array<char, kMaxName> buf;  // the name, lower case, at most kMaxName bytes
+    std::size_t len = 0;
+    std::uint32_t id = kNoTag;  // index in kTags
+    std::uint16_t flags = 0;
+    std::uint16_t present = 0;  // a bit per Attr
+    // Values where `present` has the bit, left uninitialized otherwise (a Tag is built for
+    // every tag read).
+    std::array<const char*, kAttrCount> data;
+    std::array<std::size_t, kAttrCount> size;
+
+    std::string_view name() const { return {buf.data(), len}; }
+    bool has(Attr a) const { return (present >> a) & 1; }
+    std::string_view value(Attr a) const {
+        return has(a) ? std::string_view(data[a], size[a]) : "";
+    }
 };
 
 struct Element {
-    std::string name;
-    std::uint32_t level = 0;  // ancestors (self included) hiding everything inside them
+    std::uint32_t id = kNoTag;    // kTags index, or an id given to another name when pushed
+    std::int32_t prev_same = -1;  // stack index of the next open element with the same id
+    std::uint32_t level = 0;      // ancestors (self included) hiding everything inside them
     bool in_head = false;
     bool vis_hidden = false;  // inherited, a descendant may undo it
     bool font_zero = false;   // inherited, a descendant may undo it
@@ -592,18 +804,6 @@ struct Element {
     // that "is a <td> open in table scope" is O(1) rather than a walk down the stack.
     std::array<std::int32_t, 4> scope{-1, -1, -1, -1};
 };
-
-enum Scope { kDefaultScope, kButtonScope, kListScope, kTableScope };
-
-bool bounds_scope(std::string_view name, Scope kind) {
-    if (kind == kTableScope) return name == "table" || name == "template" || name == "html";
-    if (name == "applet" || name == "caption" || name == "html" || name == "table" ||
-        name == "td" || name == "th" || name == "marquee" || name == "object" || name == "template")
-        return true;
-    if (kind == kButtonScope) return name == "button";
-    if (kind == kListScope) return name == "ol" || name == "ul";
-    return false;
-}
 
 // Forward-only search that remembers its last answer, so that a needle missing from
 // the rest of the input is not searched for again (keeps repeated misses linear).
@@ -631,7 +831,8 @@ public:
           max_links_(max_links),
           text_(max_text, true),
           anchor_text_(kMaxAnchorText, false),
-          anchor_alt_(kMaxAnchorText, false) {}
+          anchor_alt_(kMaxAnchorText, false),
+          open_top_(kTagCount, -1) {}
 
     void run() {
         std::size_t pos = 0;
@@ -674,10 +875,15 @@ public:
     }
 
     HtmlView take() {
-        view_.text = core::sanitize_utf8(text_.str());
+        // Output is nearly always valid already: check before copying.
+        auto sanitize = [](std::string& s) {
+            if (!core::is_valid_utf8(s)) s = core::sanitize_utf8(s);
+        };
+        view_.text = std::move(text_.str());
+        sanitize(view_.text);
         for (auto& link : view_.links) {
-            link.href = core::sanitize_utf8(link.href);
-            link.text = core::sanitize_utf8(link.text);
+            sanitize(link.href);
+            sanitize(link.text);
         }
         return std::move(view_);
     }
@@ -715,9 +921,9 @@ private:
         std::size_t end = std::min(s_.find('<', p), s_.size());
         std::string_view run = s_.substr(p, end - p);
         // Text directly in <head> ends it, as in a browser (only whitespace belongs there).
-        if (!stack_.empty() && stack_.back().name == "head" &&
+        if (!stack_.empty() && stack_.back().id == kTagHead &&
             std::any_of(run.begin(), run.end(), [](char c) { return !core::is_space(c); }))
-            pop_to("head");
+            pop_to(kTagHead);
         emit(run, true, top());
         return end;
     }
@@ -765,26 +971,36 @@ private:
         }
     }
 
-    // Reads a tag from its name (at p) to past its '>'. Unterminated tags and quoted
-    // values run to the end of the input.
-    std::size_t parse_tag(std::size_t p, Tag& tag) {
+    // Reads a tag from its name (at p) to past its '>', keeping the attributes in Attr if
+    // `attrs`. Unterminated tags and quoted values run to the end of the input.
+    std::size_t parse_tag(std::size_t p, Tag& tag, bool attrs) {
         const std::size_t n = s_.size();
+        auto is = [&](std::size_t i, std::uint8_t classes) {
+            return (kCharClass[static_cast<unsigned char>(s_[i])] & classes) != 0;
+        };
         std::size_t start = p;
-        while (p < n && !core::is_space(s_[p]) && s_[p] != '/' && s_[p] != '>') ++p;
-        tag.name = core::to_lower(s_.substr(start, std::min(p - start, kMaxName)));
+        while (p < n && !is(p, kSp | kSlash | kGt)) ++p;
+        tag.len = std::min(p - start, kMaxName);
+        std::uint32_t h = 2166136261u;  // name_hash, computed while lower-casing
+        for (std::size_t i = 0; i < tag.len; ++i) {
+            char c = core::ascii_lower(s_[start + i]);
+            tag.buf[i] = c;
+            h = (h ^ static_cast<unsigned char>(c)) * 16777619u;
+        }
+        tag.id = known_tag(tag.name(), h);
+        tag.flags = tag.id == kNoTag ? 0 : kTags[tag.id].flags;
         for (;;) {
-            while (p < n && (core::is_space(s_[p]) || s_[p] == '/' || s_[p] == '\f')) ++p;
+            while (p < n && is(p, kSp | kSlash | kFf)) ++p;
             if (p >= n) return n;
             if (s_[p] == '>') return p + 1;
             std::size_t name_start = p++;  // a name may start with '='
-            while (p < n && !core::is_space(s_[p]) && s_[p] != '/' && s_[p] != '>' && s_[p] != '=')
-                ++p;
+            while (p < n && !is(p, kSp | kSlash | kGt | kEq)) ++p;
             std::string_view name = s_.substr(name_start, p - name_start);
-            while (p < n && core::is_space(s_[p])) ++p;
+            while (p < n && is(p, kSp)) ++p;
             std::string_view value;
             if (p < n && s_[p] == '=') {
                 ++p;
-                while (p < n && core::is_space(s_[p])) ++p;
+                while (p < n && is(p, kSp)) ++p;
                 if (p < n && (s_[p] == '"' || s_[p] == '\'')) {
                     std::size_t close = s_.find(s_[p], p + 1);
                     if (close == npos) close = n;
@@ -792,35 +1008,36 @@ private:
                     p = close == n ? n : close + 1;
                 } else {
                     std::size_t vs = p;
-                    while (p < n && !core::is_space(s_[p]) && s_[p] != '>') ++p;
+                    while (p < n && !is(p, kSp | kGt)) ++p;
                     value = s_.substr(vs, p - vs);
                 }
             }
-            for (int a = 0; a < kAttrCount; ++a) {
-                if (!tag.has[a] && core::iequals(name, kAttrNames[a])) {  // first one wins
-                    tag.has[a] = true;
-                    tag.value[a] = value;
-                }
+            if (!attrs) continue;
+            Attr a = attr_of(name);
+            if (a != kAttrCount && !tag.has(a)) {  // first one wins
+                tag.present |= std::uint16_t(1u << a);
+                tag.data[a] = value.data();
+                tag.size[a] = value.size();
             }
         }
     }
 
-    Element make_element(const Tag& tag, const Element& parent) const {
+    Element make_element(const Tag& tag, const Element& parent) {
         Element e = parent;
-        e.name = tag.name;
-        if (tag.name == "head") e.in_head = true;
-        if (tag.name == "template" || tag.has[kHiddenAttr]) ++e.level;
-        if (tag.has[kColor]) {
-            auto c = parse_color(core::to_lower(decode_attr(tag.value[kColor], 64)));
+        e.id = tag.id;
+        if (tag.id == kTagHead) e.in_head = true;
+        if (tag.id == kTagTemplate || tag.has(kHiddenAttr)) ++e.level;
+        if (tag.has(kColor)) {
+            auto c = parse_color(core::to_lower(decode_attr(tag.value(kColor), 64)));
             if (c != kNoColor) e.fg = c, e.fg_set = true;
         }
-        if (tag.has[kBgcolor]) {
-            auto c = parse_color(core::to_lower(decode_attr(tag.value[kBgcolor], 64)));
+        if (tag.has(kBgcolor)) {
+            auto c = parse_color(core::to_lower(decode_attr(tag.value(kBgcolor), 64)));
             if (c >= 0) e.bg = c;
         }
-        if (tag.has[kStyle]) {
+        if (tag.has(kStyle)) {
             Style st;
-            parse_style(tag.value[kStyle], st);
+            parse_style(tag.value(kStyle), st, style_scratch_);
             if (st.display_none || st.opacity_zero || st.clipped) ++e.level;
             if (st.visibility >= 0) e.vis_hidden = st.visibility == 1;
             if (st.font_zero >= 0) e.font_zero = st.font_zero == 1;
@@ -875,45 +1092,58 @@ private:
     }
 
     void collect_links(const Tag& tag, const Element& e) {
-        const std::string& name = tag.name;
-        if (name == "a") {
-            if (tag.has[kHref] && add_link(clean_url(tag.value[kHref]), "a", {}, e.hidden)) {
-                anchor_ = view_.links.size() - 1;
-                anchor_hidden_ = e.hidden;
-                anchor_box_hidden_ = e.box_hidden;
-                anchor_seen_ = false;
-                anchor_depth_ = stack_.size();
+        switch (tag.id) {
+            case kTagA:
+                if (tag.has(kHref) && add_link(clean_url(tag.value(kHref)), "a", {}, e.hidden)) {
+                    anchor_ = view_.links.size() - 1;
+                    anchor_hidden_ = e.hidden;
+                    anchor_box_hidden_ = e.box_hidden;
+                    anchor_seen_ = false;
+                    anchor_depth_ = stack_.size();
+                }
+                break;
+            case kTagArea:
+                if (tag.has(kHref))
+                    add_link(clean_url(tag.value(kHref)), "area", collapsed(tag.value(kAlt)),
+                             e.box_hidden);
+                break;
+            case kTagForm:
+                if (tag.has(kAction))
+                    add_link(clean_url(tag.value(kAction)), "form", {}, e.box_hidden);
+                break;
+            case kTagIframe:
+            case kTagFrame:
+                if (tag.has(kSrc))
+                    add_link(clean_url(tag.value(kSrc)), tag.name(), {}, e.box_hidden);
+                break;
+            case kTagImg: {
+                std::string alt = tag.has(kAlt) ? collapsed(tag.value(kAlt)) : std::string();
+                if (anchor_ != npos && !e.box_hidden) anchor_seen_ = true;
+                if (anchor_ != npos && shows_anchor(e) && anchor_alt_.empty())
+                    anchor_alt_.put(std::string_view(alt));
+                if (tag.has(kSrc)) {
+                    std::string src = clean_url(tag.value(kSrc));
+                    // Inline images are not places anyone is sent to.
+                    if (!core::istarts_with(src, "data:") && !core::istarts_with(src, "cid:"))
+                        add_link(std::move(src), "img", std::move(alt), e.box_hidden);
+                }
+                break;
             }
-        } else if (name == "area") {
-            if (tag.has[kHref])
-                add_link(clean_url(tag.value[kHref]), "area", collapsed(tag.value[kAlt]),
-                         e.box_hidden);
-        } else if (name == "form") {
-            if (tag.has[kAction]) add_link(clean_url(tag.value[kAction]), "form", {}, e.box_hidden);
-        } else if (name == "iframe" || name == "frame") {
-            if (tag.has[kSrc]) add_link(clean_url(tag.value[kSrc]), name, {}, e.box_hidden);
-        } else if (name == "img") {
-            std::string alt = tag.has[kAlt] ? collapsed(tag.value[kAlt]) : std::string();
-            if (anchor_ != npos && !e.box_hidden) anchor_seen_ = true;
-            if (anchor_ != npos && shows_anchor(e) && anchor_alt_.empty())
-                anchor_alt_.put(std::string_view(alt));
-            if (tag.has[kSrc]) {
-                std::string src = clean_url(tag.value[kSrc]);
-                // Inline images are not places anyone is sent to.
-                if (!core::istarts_with(src, "data:") && !core::istarts_with(src, "cid:"))
-                    add_link(std::move(src), "img", std::move(alt), e.box_hidden);
-            }
-        } else if (name == "meta") {
-            if (tag.has[kHttpEquiv] && tag.has[kContent] &&
-                core::iequals(core::trim(decode_attr(tag.value[kHttpEquiv], 64)), "refresh")) {
-                std::string content = decode_attr(tag.value[kContent], kMaxUrl);
-                add_link(clean_url(refresh_url(content)), "meta-refresh", {}, false);
-            }
-        } else if (name == "base") {
-            if (tag.has[kHref]) add_link(clean_url(tag.value[kHref]), "base", {}, false);
-        } else if (name.find(':') != npos && tag.has[kHref]) {
-            // Namespaced elements that link (Outlook's <v:roundrect href=...> buttons).
-            add_link(clean_url(tag.value[kHref]), name, {}, e.box_hidden);
+            case kTagMeta:
+                if (tag.has(kHttpEquiv) && tag.has(kContent) &&
+                    core::iequals(core::trim(decode_attr(tag.value(kHttpEquiv), 64)), "refresh")) {
+                    std::string content = decode_attr(tag.value(kContent), kMaxUrl);
+                    add_link(clean_url(refresh_url(content)), "meta-refresh", {}, false);
+                }
+                break;
+            case kTagBase:
+                if (tag.has(kHref)) add_link(clean_url(tag.value(kHref)), "base", {}, false);
+                break;
+            default:
+                // Namespaced elements that link (Outlook's <v:roundrect href=...> buttons).
+                if (tag.has(kHref) && tag.name().find(':') != npos)
+                    add_link(clean_url(tag.value(kHref)), tag.name(), {}, e.box_hidden);
+                break;
         }
     }
 
@@ -930,96 +1160,126 @@ private:
         anchor_ = npos;
     }
 
-    void push(Element e) {
+    // Names outside kTags get ids past it, given when first pushed (an end tag with a
+    // name never pushed closes nothing, so only a lookup is needed then).
+    std::uint32_t other_id(std::string_view name, bool add) {
+        key_.assign(name);
+        if (!add) {
+            auto it = other_ids_.find(key_);
+            return it == other_ids_.end() ? kNoTag : it->second;
+        }
+        auto [it, added] =
+            other_ids_.try_emplace(key_, static_cast<std::uint32_t>(open_top_.size()));
+        if (added) open_top_.push_back(-1);
+        return it->second;
+    }
+
+    void push(Element e, std::string_view name) {
         if (stack_.size() >= kMaxDepth) return;  // deeper elements share their parent's state
+        if (e.id == kNoTag) e.id = other_id(name, true);
         auto index = static_cast<std::int32_t>(stack_.size());
+        std::uint8_t scopes = e.id < kTagCount ? kTags[e.id].scopes : 0;
         for (int k = 0; k < 4; ++k)
-            if (bounds_scope(e.name, Scope(k))) e.scope[k] = index;
-        open_[e.name].push_back(index);
-        stack_.push_back(std::move(e));
+            if (scopes & (1 << k)) e.scope[k] = index;
+        e.prev_same = open_top_[e.id];
+        open_top_[e.id] = index;
+        stack_.push_back(e);
     }
 
-    bool is_open(const std::string& name) const {
-        auto it = open_.find(name);
-        return it != open_.end() && !it->second.empty();
-    }
+    bool is_open(std::uint32_t id) const { return id != kNoTag && open_top_[id] >= 0; }
 
-    // As the HTML "has an element in scope" steps: the nearest open `name` is not hidden
+    // As the HTML "has an element in scope" steps: the nearest open `id` is not hidden
     // behind a boundary of that scope (a <td> of an outer table is not in table scope).
-    bool in_scope(const std::string& name, Scope kind) const {
-        auto it = open_.find(name);
-        if (it == open_.end() || it->second.empty()) return false;
-        return it->second.back() >= top().scope[kind];
+    bool in_scope(std::uint32_t id, Scope kind) const {
+        return is_open(id) && open_top_[id] >= top().scope[kind];
     }
 
-    void pop_to(const std::string& name) {
-        if (!is_open(name)) return;
+    void pop_to(std::uint32_t id) {
+        if (!is_open(id)) return;
         while (!stack_.empty()) {
-            Element e = std::move(stack_.back());
+            Element e = stack_.back();
             stack_.pop_back();
-            open_[e.name].pop_back();
+            open_top_[e.id] = e.prev_same;
             if (anchor_ != npos && stack_.size() <= anchor_depth_) finish_anchor();
-            if (e.name == name) break;
+            if (e.id == id) break;
         }
     }
 
-    void close_in_scope(const std::string& name, Scope kind) {
-        if (in_scope(name, kind)) pop_to(name);
+    void close_in_scope(std::uint32_t id, Scope kind) {
+        if (in_scope(id, kind)) pop_to(id);
     }
 
-    static Scope end_tag_scope(std::string_view name) {
-        if (name == "p") return kButtonScope;
-        if (name == "li") return kListScope;
-        if (name == "td" || name == "th" || name == "tr") return kTableScope;
-        return kDefaultScope;
+    static Scope end_tag_scope(std::uint32_t id) {
+        switch (id) {
+            case kTagP:
+                return kButtonScope;
+            case kTagLi:
+                return kListScope;
+            case kTagTd:
+            case kTagTh:
+            case kTagTr:
+                return kTableScope;
+            default:
+                return kDefaultScope;
+        }
     }
 
-    void close_implied(const std::string& name, std::uint16_t flags) {
-        static const std::string p = "p", li = "li", dd = "dd", dt = "dt", td = "td", th = "th",
-                                 tr = "tr", option = "option", a = "a", head = "head";
-        if (is_open(head) && !(flags & kHeadOk)) pop_to(head);
-        if (flags & kClosesP) close_in_scope(p, kButtonScope);
-        if (name == "li") {
-            close_in_scope(li, kListScope);
-        } else if (name == "dd" || name == "dt") {
-            close_in_scope(dd, kListScope);
-            close_in_scope(dt, kListScope);
-        } else if (name == "td" || name == "th" || name == "tr") {
-            close_in_scope(td, kTableScope);
-            close_in_scope(th, kTableScope);
-            if (name == "tr") close_in_scope(tr, kTableScope);
-        } else if (name == "option") {
-            if (!stack_.empty() && stack_.back().name == option) pop_to(option);
-        } else if (name == "a") {
-            close_in_scope(a, kDefaultScope);
-            finish_anchor();  // an <a> past the depth limit was never on the stack
-        } else if (name == "body") {
-            pop_to(head);
+    void close_implied(std::uint32_t id, std::uint16_t flags) {
+        if (is_open(kTagHead) && !(flags & kHeadOk)) pop_to(kTagHead);
+        if (flags & kClosesP) close_in_scope(kTagP, kButtonScope);
+        switch (id) {
+            case kTagLi:
+                close_in_scope(kTagLi, kListScope);
+                break;
+            case kTagDd:
+            case kTagDt:
+                close_in_scope(kTagDd, kListScope);
+                close_in_scope(kTagDt, kListScope);
+                break;
+            case kTagTd:
+            case kTagTh:
+            case kTagTr:
+                close_in_scope(kTagTd, kTableScope);
+                close_in_scope(kTagTh, kTableScope);
+                if (id == kTagTr) close_in_scope(kTagTr, kTableScope);
+                break;
+            case kTagOption:
+                if (!stack_.empty() && stack_.back().id == kTagOption) pop_to(kTagOption);
+                break;
+            case kTagA:
+                close_in_scope(kTagA, kDefaultScope);
+                finish_anchor();  // an <a> past the depth limit was never on the stack
+                break;
+            case kTagBody:
+                pop_to(kTagHead);
+                break;
+            default:
+                break;
         }
     }
 
     std::size_t start_tag(std::size_t p) {
         Tag tag;
-        p = parse_tag(p, tag);
-        std::uint16_t flags = tag_flags(tag.name);
-        close_implied(tag.name, flags);
+        p = parse_tag(p, tag, true);
+        const std::uint16_t flags = tag.flags;
+        close_implied(tag.id, flags);
         Element e = make_element(tag, top());
         collect_links(tag, e);
         if (shows_main(e) || shows_anchor(e)) separate(flags);
         if (flags & (kRawDrop | kRawShow | kRcdataShow)) {
             // Content up to the matching end tag is text, not markup.
-            std::size_t end = raw_text_end(p, tag.name);
+            std::size_t end = raw_text_end(p, tag.name());
             if (!(flags & kRawDrop)) emit(s_.substr(p, end - p), (flags & kRcdataShow) != 0, e);
             if (shows_main(e) || shows_anchor(e)) separate(flags);
             if (end >= s_.size()) return s_.size();
             Tag closing;
-            return parse_tag(end + 2, closing);
+            return parse_tag(end + 2, closing, false);
         }
-        if (tag.name == "plaintext") {
+        if (tag.id == kTagPlaintext) {
             emit(s_.substr(p), false, e);
             return s_.size();
         }
-        if (!(flags & kVoid)) push(std::move(e));
+        if (!(flags & kVoid)) push(e, tag.name());
         return p;
     }
 
@@ -1040,14 +1300,13 @@ private:
 
     std::size_t end_tag(std::size_t p) {
         Tag tag;
-        p = parse_tag(p, tag);
-        const std::string& name = tag.name;
-        std::uint16_t flags = tag_flags(name);
-        if (shows_main(top()) || shows_anchor(top())) separate(flags);
+        p = parse_tag(p, tag, false);
+        if (shows_main(top()) || shows_anchor(top())) separate(tag.flags);
         // Browsers keep adding content after </body> and </html> to the body.
-        if (name == "body" || name == "html") return p;
-        close_in_scope(name, end_tag_scope(name));
-        if (name == "a") finish_anchor();
+        if (tag.id == kTagBody || tag.id == kTagHtml) return p;
+        std::uint32_t id = tag.id != kNoTag ? tag.id : other_id(tag.name(), false);
+        close_in_scope(id, end_tag_scope(tag.id));
+        if (tag.id == kTagA) finish_anchor();
         return p;
     }
 
@@ -1064,8 +1323,12 @@ private:
     std::size_t anchor_depth_ = 0;  // stack size when the <a> opened
     Element root_;
     std::vector<Element> stack_;
-    // Stack indices of the open elements, by name.
-    std::unordered_map<std::string, std::vector<std::int32_t>> open_;
+    // Per tag id, the stack index of the innermost open element with it (-1: none); each
+    // Element links to the next one down, so open elements of a name form a list.
+    std::vector<std::int32_t> open_top_;
+    std::unordered_map<std::string, std::uint32_t> other_ids_;  // names outside kTags
+    std::string key_;                                           // lookup scratch
+    std::string style_scratch_;
     Finder comment_end_{"-->"};
     Finder comment_end_bang_{"--!>"};
     Finder cdata_end_{"]]>"};
@@ -1076,6 +1339,7 @@ private:
 
 // Defanged or plain dot at k ("[.]", "(.)", "{.}", "[dot]", "(dot)"): its length, or 0.
 std::size_t defanged_dot(std::string_view t, std::size_t k) {
+    if (k >= t.size() || (t[k] != '[' && t[k] != '(' && t[k] != '{')) return 0;  // the usual
     for (std::string_view d : {"[.]", "(.)", "{.}", "[dot]", "(dot)"})
         if (k + d.size() <= t.size() && core::iequals(t.substr(k, d.size()), d)) return d.size();
     return 0;
@@ -1088,10 +1352,25 @@ std::size_t scheme_separator(std::string_view t, std::size_t k) {
     return 0;
 }
 
+constexpr std::array<bool, 256> kUrlChar = [] {
+    std::array<bool, 256> t{};
+    for (int c = 0; c < 256; ++c) t[c] = is_alnum(char(c));
+    for (char c : std::string_view("-._~:/?#[]@!$&*+,;=%()"))
+        t[static_cast<unsigned char>(c)] = true;
+    return t;
+}();
+
 bool is_url_char(char c) {
-    if (is_alnum(c)) return true;
-    static constexpr std::string_view kPunct = "-._~:/?#[]@!$&*+,;=%()";
-    return kPunct.find(c) != npos;
+    return kUrlChar[static_cast<unsigned char>(c)];
+}
+
+// The next index at or after j where a word starts (a letter after a non-letter).
+std::size_t next_word(std::string_view t, std::size_t j) {
+    const std::size_t n = t.size();
+    if (j > 0 && j < n && is_alpha(t[j - 1]))
+        while (j < n && is_alpha(t[j])) ++j;
+    while (j < n && !is_alpha(t[j])) ++j;
+    return j;
 }
 
 }  // namespace
@@ -1116,46 +1395,53 @@ std::vector<std::string> text_urls(std::string_view text, std::size_t max_links)
     std::vector<std::string> urls;
     try {
         const std::size_t n = text.size();
-        for (std::size_t i = 0; i < n && urls.size() < max_links;) {
+        for (std::size_t i = next_word(text, 0); i < n && urls.size() < max_links;) {
+            // Only a word starting with h, t, f (schemes) or w (www.) can begin a URL.
+            const char first = core::ascii_lower(text[i]);
+            const bool word_start = is_alpha(text[i]) && (i == 0 || !is_alpha(text[i - 1]));
+            if (!word_start || (first != 'h' && first != 't' && first != 'f' && first != 'w')) {
+                i = next_word(text, i + 1);
+                continue;
+            }
             char prev = i > 0 ? text[i - 1] : ' ';
             std::string url;
             std::size_t k = i;
-            std::size_t host_start = 0;
             bool www = false;
-            if (is_alpha(text[i]) && !is_alpha(prev)) {
-                // Scheme word, defanged forms included: hxxp, h**p, hXXps, ttp, fxp.
-                std::size_t w = i;
-                while (w < n && w - i < 8 && (is_alpha(text[w]) || text[w] == '*')) ++w;
-                std::string word = core::to_lower(text.substr(i, w - i));
-                std::string_view scheme;
-                if (word == "http" || word == "hxxp" || word == "h**p" || word == "ttp" ||
-                    word == "hxp")
-                    scheme = "http";
-                else if (word == "https" || word == "hxxps" || word == "h**ps" || word == "ttps" ||
-                         word == "hxps")
-                    scheme = "https";
-                else if (word == "ftp" || word == "fxp")
-                    scheme = "ftp";
-                std::size_t sep = scheme.empty() ? 0 : scheme_separator(text, w);
-                if (sep) {
-                    url.assign(scheme).append("://");
-                    k = w + sep;
-                } else if (core::istarts_with(text.substr(i), "www") && prev != '.' &&
-                           prev != '@' && prev != '-' && prev != '/' && !is_digit(prev) &&
-                           i + 3 < n) {
-                    std::size_t dot = text[i + 3] == '.' ? 1 : defanged_dot(text, i + 3);
-                    if (dot) {
-                        url.assign(text.substr(i, 3)).append(".");
-                        k = i + 3 + dot;
-                        www = true;
-                    }
+            // Scheme word, defanged forms included: hxxp, h**p, hXXps, ttp, fxp.
+            std::size_t w = i;
+            char buf[8];
+            while (w < n && w - i < 8 && (is_alpha(text[w]) || text[w] == '*')) {
+                buf[w - i] = core::ascii_lower(text[w]);
+                ++w;
+            }
+            std::string_view word(buf, w - i);
+            std::string_view scheme;
+            if (word == "http" || word == "hxxp" || word == "h**p" || word == "ttp" ||
+                word == "hxp")
+                scheme = "http";
+            else if (word == "https" || word == "hxxps" || word == "h**ps" || word == "ttps" ||
+                     word == "hxps")
+                scheme = "https";
+            else if (word == "ftp" || word == "fxp")
+                scheme = "ftp";
+            std::size_t sep = scheme.empty() ? 0 : scheme_separator(text, w);
+            if (sep) {
+                url.assign(scheme).append("://");
+                k = w + sep;
+            } else if (core::istarts_with(text.substr(i), "www") && prev != '.' && prev != '@' &&
+                       prev != '-' && prev != '/' && !is_digit(prev) && i + 3 < n) {
+                std::size_t dot = text[i + 3] == '.' ? 1 : defanged_dot(text, i + 3);
+                if (dot) {
+                    url.assign(text.substr(i, 3)).append(".");
+                    k = i + 3 + dot;
+                    www = true;
                 }
             }
             if (url.empty()) {
-                ++i;
+                i = next_word(text, i + 1);
                 continue;
             }
-            host_start = url.size();
+            const std::size_t host_start = url.size();
             int parens = 0, brackets = 0;
             while (k < n) {
                 if (std::size_t d = defanged_dot(text, k)) {
@@ -1163,7 +1449,7 @@ std::vector<std::string> text_urls(std::string_view text, std::size_t max_links)
                     k += d;
                     continue;
                 }
-                if (text.compare(k, 3, "[:]") == 0) {
+                if (text[k] == '[' && text.compare(k, 3, "[:]") == 0) {
                     if (url.size() < kMaxUrl) url += ':';
                     k += 3;
                     continue;

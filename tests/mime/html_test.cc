@@ -521,6 +521,61 @@ TEST(HtmlView, CorpusRawMessagesAreHandled) {
 
 // --- URLs in text --------------------------------------------------------------------
 
+// --- cases the fast paths must treat exactly like the slow ones -----------------------
+
+TEST(HtmlView, TextLimitCutsInsideARunOfWords) {
+    HtmlView v = html_view("<p>Hello world again</p>", 8, kLinks);
+    EXPECT_EQ(v.text, "Hello wo");
+    EXPECT_TRUE(v.truncated);
+    // Doubled whitespace collapses before the limit is counted.
+    v = html_view("<p>Hello  world again</p>", 12, kLinks);
+    EXPECT_EQ(v.text, "Hello world");
+    EXPECT_TRUE(v.truncated);
+}
+
+TEST(HtmlView, InvisibleAndNoBreakCharactersInsideWords) {
+    EXPECT_EQ(text("Pay\xE2\x80\x8BPal\xC2\xA0Login and\xC2\xADwords"), "PayPal Login andwords");
+}
+
+TEST(HtmlView, UnknownElementsOpenAndCloseByName) {
+    EXPECT_EQ(text("<x-box style=\"display:none\"><p>secret</x-box>shown"), "shown");
+    // An end tag for an element never opened closes nothing.
+    EXPECT_EQ(text("<div style=\"display:none\">a</x-y>b</div>c"), "c");
+}
+
+TEST(HtmlView, TagAndAttributeNamesAreCaseInsensitive) {
+    HtmlView v = view("<V:RoundRect HREF=\"https://x.example/\">Click</V:RoundRect>after");
+    EXPECT_EQ(v.text, "Clickafter");
+    ASSERT_EQ(v.links.size(), 1u);
+    EXPECT_EQ(v.links[0].tag, "v:roundrect");
+    EXPECT_EQ(v.links[0].href, "https://x.example/");
+    EXPECT_EQ(text("<TABLE><TR><TD>a<TD>b<TR><TD>c</TABLE>"), "a b\nc");
+}
+
+TEST(HtmlView, StyleIsCaseInsensitiveAndIgnoresComments) {
+    EXPECT_EQ(text("<p style=\"COLOR:/*x*/#FFF\">white</p><p style=\"Display : NONE\">gone</p>"
+                   "shown"),
+              "shown");
+}
+
+TEST(HtmlView, NamedReferencesWithAndWithoutSemicolon) {
+    HtmlView v = view(
+        "&amp;&lt;&gt &copy2024 &NonBreakingSpace;x &hellip; &bogus; &ampx "
+        "<a href=\"?a=1&copy=2&amp;b&lt\">t</a>");
+    EXPECT_EQ(v.text,
+              "&<> \xC2\xA9"
+              "2024 x \xE2\x80\xA6 &bogus; &x t");
+    ASSERT_EQ(v.links.size(), 1u);
+    EXPECT_EQ(v.links[0].href, "?a=1&copy=2&b<");
+}
+
+TEST(TextUrls, SchemesAreCaseInsensitiveButMustStartAWord) {
+    auto urls = text_urls("HTTPS://A.EXAMPLE/ xhttp://no.example Www.Example.com", 10);
+    ASSERT_EQ(urls.size(), 2u);
+    EXPECT_EQ(urls[0], "https://A.EXAMPLE/");
+    EXPECT_EQ(urls[1], "Www.Example.com");
+}
+
 TEST(TextUrls, FindsSchemesAndWww) {
     auto urls = text_urls(
         "Visit https://example.com/a?b=c#d or http://x.example, ftp://files.example/f "
