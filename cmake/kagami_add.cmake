@@ -34,3 +34,13 @@ function(kagami_tests stage)
   target_link_libraries(${stage}_tests PRIVATE ${ARG_LIBS} kagami_test_support GTest::gtest GTest::gtest_main)
   gtest_discover_tests(${stage}_tests PROPERTIES LABELS "${ARG_LABELS}" DISCOVERY_TIMEOUT 60)
 endfunction()
+
+# kagami_program(TARGET): what every executable gets. With KAGAMI_MIMALLOC, mimalloc is
+# the first needed library, so its malloc interposes for GMime and GLib too.
+function(kagami_program target)
+  target_compile_options(${target} PRIVATE ${KAGAMI_WARNINGS})
+  if(KAGAMI_MIMALLOC)
+    target_link_options(${target} PRIVATE -Wl,--no-as-needed)
+    target_link_libraries(${target} PRIVATE mimalloc)
+  endif()
+endfunction()

@@ -10,6 +10,7 @@ packages=(
   libssl-dev libpsl-dev publicsuffix
   libfmt-dev nlohmann-json3-dev libcli11-dev
   libgtest-dev libgmock-dev libbenchmark-dev
+  libmimalloc-dev
 )
 
 missing=()

@@ -161,11 +161,37 @@ private:
         msg.header_message_id = core::sanitize_utf8(core::trim(value("Message-ID")));
     }
 
-    static std::string raw_header(GMimeObject* obj, const char* name) {
+    /// The Content-* fields of one entity, read in a single pass over its header list.
+    struct ContentHeaders {
+        std::string type, disposition, encoding, id;  ///< first occurrence of each, trimmed
+        std::string conflict;  ///< "two Content-Type headers: a | b" when two disagree
+    };
+
+    ContentHeaders content_headers(GMimeObject* obj) const {
+        ContentHeaders out;
         GMimeHeaderList* list = g_mime_object_get_header_list(obj);
-        GMimeHeader* h = list ? g_mime_header_list_get_header(list, name) : nullptr;
-        const char* raw = h ? g_mime_header_get_raw_value(h) : nullptr;
-        return raw ? std::string(core::trim(raw)) : std::string();
+        int count = list ? g_mime_header_list_get_count(list) : 0;
+        for (int i = 0; i < count && i < int(limits_.max_headers); ++i) {
+            GMimeHeader* h = g_mime_header_list_get_header_at(list, i);
+            const char* name = g_mime_header_get_name(h);
+            const char* raw = g_mime_header_get_raw_value(h);
+            if (!name || !raw || !core::istarts_with(name, "content-")) continue;
+            std::string_view suffix = std::string_view(name).substr(8);
+            std::string* slot = core::iequals(suffix, "type")                ? &out.type
+                                : core::iequals(suffix, "disposition")       ? &out.disposition
+                                : core::iequals(suffix, "transfer-encoding") ? &out.encoding
+                                : core::iequals(suffix, "id")                ? &out.id
+                                                                             : nullptr;
+            if (!slot) continue;
+            std::string_view value = core::trim(raw);
+            if (slot->empty() && !value.empty()) {
+                *slot = value;
+            } else if (out.conflict.empty() && slot != &out.id && value != *slot) {
+                out.conflict =
+                    "two " + std::string(name) + " headers: " + *slot + " | " + std::string(value);
+            }
+        }
+        return out;
     }
 
     // Parameters after the first ';'. The type token itself holds no quotes, so the
@@ -185,17 +211,16 @@ private:
             GString_ mime(g_mime_content_type_get_mime_type(ct));
             part.content_type = core::to_lower(mime ? mime.get() : "application/octet-stream");
         }
-        std::string content_type_raw = raw_header(obj, "Content-Type");
-        auto ct_params = params_of(content_type_raw, &ignored);
+        ContentHeaders fields = content_headers(obj);
+        auto ct_params = params_of(fields.type, &ignored);
         part.charset = core::to_lower(find_param(ct_params, "charset"));
-        std::string disposition_raw = raw_header(obj, "Content-Disposition");
-        auto cd_params = params_of(disposition_raw, &part.disposition);
+        auto cd_params = params_of(fields.disposition, &part.disposition);
         part.filename = find_param(cd_params, "filename");
         if (part.filename.empty()) part.filename = find_param(ct_params, "name");
-        part.transfer_encoding = core::to_lower(raw_header(obj, "Content-Transfer-Encoding"));
-        part.content_id = core::sanitize_utf8(raw_header(obj, "Content-ID"));
+        part.transfer_encoding = core::to_lower(fields.encoding);
+        part.content_id = core::sanitize_utf8(fields.id);
 
-        check_structure(obj, part, content_type_raw, disposition_raw);
+        check_structure(obj, part, fields);
         if (depth > limits_.max_mime_depth) {
             add_once(kDepthLimit, "depth " + std::to_string(depth), part.path);
             return;
@@ -230,30 +255,10 @@ private:
 
     // Structure that mail clients and filters read differently: two Content-* headers that
     // disagree, a parameter given twice, a multipart without a boundary or without parts.
-    void check_structure(GMimeObject* obj, const Part& part, std::string_view content_type_raw,
-                         std::string_view disposition_raw) {
-        GMimeHeaderList* list = g_mime_object_get_header_list(obj);
-        int count = list ? g_mime_header_list_get_count(list) : 0;
-        for (std::string_view name :
-             {"Content-Type", "Content-Transfer-Encoding", "Content-Disposition"}) {
-            const char* first = nullptr;
-            for (int i = 0; i < count && i < int(limits_.max_headers); ++i) {
-                GMimeHeader* h = g_mime_header_list_get_header_at(list, i);
-                const char* hname = g_mime_header_get_name(h);
-                const char* raw = g_mime_header_get_raw_value(h);
-                if (!hname || !raw || !core::iequals(hname, name)) continue;
-                if (!first) {
-                    first = raw;
-                } else if (core::trim(first) != core::trim(raw)) {
-                    add_structure_finding(kEvasion,
-                                          "two " + std::string(name) +
-                                              " headers: " + std::string(core::trim(first)) +
-                                              " | " + std::string(core::trim(raw)),
-                                          part.path);
-                    break;
-                }
-            }
-        }
+    void check_structure(GMimeObject* obj, const Part& part, const ContentHeaders& fields) {
+        const std::string& content_type_raw = fields.type;
+        const std::string& disposition_raw = fields.disposition;
+        if (!fields.conflict.empty()) add_structure_finding(kEvasion, fields.conflict, part.path);
         if (count_param(content_type_raw, "boundary") > 1 ||
             count_param(content_type_raw, "charset") > 1 ||
             count_param(content_type_raw, "name") > 1 ||
@@ -301,8 +306,11 @@ private:
             return;
         }
         // Transfer decoding never grows the data (base64, QP, uuencode all shrink), so the
-        // memory stream is bounded by the message size.
-        GPtr<GMimeStream> out(g_mime_stream_mem_new());
+        // memory stream is bounded by the message size, and sizing it to the encoded
+        // content up front spares the reallocations of a growing buffer.
+        GByteArray* buffer = g_byte_array_sized_new(
+            static_cast<guint>(std::min<std::size_t>(part.raw_size, 1u << 30)));
+        GPtr<GMimeStream> out(g_mime_stream_mem_new_with_byte_array(buffer));
         g_mime_data_wrapper_write_to_stream(content, out.get());
         GByteArray* bytes = g_mime_stream_mem_get_byte_array(GMIME_STREAM_MEM(out.get()));
         std::size_t room = limits_.max_decoded_bytes - decoded_total_;
