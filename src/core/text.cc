@@ -82,4 +82,20 @@ std::string sanitize_utf8(std::string_view s) {
     return out;
 }
 
+Comment read_comment(std::string_view s, std::size_t open) {
+    int depth = 1;
+    std::size_t i = open + 1;
+    while (i < s.size() && depth > 0) {
+        if (s[i] == '\\' && i + 1 < s.size())
+            ++i;
+        else if (s[i] == '(')
+            ++depth;
+        else if (s[i] == ')')
+            --depth;
+        ++i;
+    }
+    std::size_t end = depth == 0 ? i - 1 : s.size();
+    return {s.substr(open + 1, end - open - 1), i};
+}
+
 }  // namespace kagami::core

@@ -38,6 +38,15 @@ inline std::string_view trim(std::string_view s) {
     return s;
 }
 
+/// A parenthesised header comment (RFC 5322: nested, with backslash escapes) opening at
+/// s[open] == '('. `text` is its content without the outer parentheses; `next` is the
+/// index just after it. An unterminated comment runs to the end of `s`.
+struct Comment {
+    std::string_view text;
+    std::size_t next = 0;
+};
+Comment read_comment(std::string_view s, std::size_t open);
+
 /// Replaces invalid UTF-8 sequences with U+FFFD so the result is always valid UTF-8.
 std::string sanitize_utf8(std::string_view s);
 

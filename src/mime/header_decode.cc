@@ -463,19 +463,9 @@ AddrParts split_item(std::string_view s) {
             p.phrase += q;
             p.bare += '"' + q + '"';
         } else if (c == '(') {
-            int depth = 1;
-            std::size_t start = ++i;
-            while (i < s.size() && depth > 0) {
-                if (s[i] == '\\')
-                    ++i;
-                else if (s[i] == '(')
-                    ++depth;
-                else if (s[i] == ')')
-                    --depth;
-                ++i;
-            }
-            std::size_t end = depth == 0 ? i - 1 : std::min(i, s.size());
-            if (p.comment.empty()) p.comment = std::string(s.substr(start, end - start));
+            auto comment = core::read_comment(s, i);
+            if (p.comment.empty()) p.comment = std::string(comment.text);
+            i = comment.next;
             p.phrase.push_back(' ');
             p.bare.push_back(' ');
         } else if (c == '<') {

@@ -133,3 +133,22 @@ TEST(SanitizeUtf8, AgreesWithTheReferenceOnRandomMixtures) {
 
 }  // namespace
 }  // namespace kagami::core
+
+namespace kagami::core {
+namespace {
+
+TEST(ReadComment, HandlesNestingEscapesAndUnterminatedComments) {
+    std::string_view s = "a (b (c) \\) d) e";
+    auto c = read_comment(s, 2);
+    EXPECT_EQ(c.text, "b (c) \\) d");
+    EXPECT_EQ(s.substr(c.next), " e");
+    auto open = read_comment("(never (closed)", 0);
+    EXPECT_EQ(open.text, "never (closed)");
+    EXPECT_EQ(open.next, 15u);
+    auto trailing = read_comment("(x\\", 0);
+    EXPECT_EQ(trailing.text, "x\\");
+    EXPECT_EQ(trailing.next, 3u);
+}
+
+}  // namespace
+}  // namespace kagami::core

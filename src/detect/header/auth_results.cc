@@ -46,17 +46,7 @@ public:
             if (core::is_space(c)) {
                 ++pos_;
             } else if (c == '(') {
-                int depth = 0;
-                do {
-                    if (s_[pos_] == '\\')
-                        ++pos_;
-                    else if (s_[pos_] == '(')
-                        ++depth;
-                    else if (s_[pos_] == ')')
-                        --depth;
-                    ++pos_;
-                } while (pos_ < s_.size() && depth > 0);
-                if (pos_ > s_.size()) pos_ = s_.size();  // a '\\' as the very last byte
+                pos_ = core::read_comment(s_, pos_).next;
             } else {
                 return;
             }

@@ -366,20 +366,9 @@ std::vector<RToken> received_tokens(std::string_view s) {
             // A stray ')' or an early ';' ("id 1;") is junk; skipping it keeps the scan moving.
             ++i;
         } else if (c == '(') {
-            int depth = 1;
-            const std::size_t start = ++i;
-            while (i < s.size() && depth > 0) {
-                if (s[i] == '\\' && i + 1 < s.size())
-                    ++i;
-                else if (s[i] == '(')
-                    ++depth;
-                else if (s[i] == ')')
-                    --depth;
-                ++i;
-            }
-            // An unterminated comment runs to the end of the value.
-            const std::size_t end = depth == 0 ? i - 1 : s.size();
-            out.push_back({s.substr(start, end - start), true});
+            auto comment = core::read_comment(s, i);
+            out.push_back({comment.text, true});
+            i = comment.next;
         } else {
             const std::size_t start = i;
             while (i < s.size() && !core::is_space(s[i]) && s[i] != '(' && s[i] != ')' &&
