@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <set>
 
 #include "core/text.h"
@@ -79,6 +80,9 @@ int count_param(std::string_view raw, std::string_view name) {
 class TreeBuilder {
 public:
     TreeBuilder(const Limits& limits, Message& top) : limits_(limits), top_(top) {}
+
+    /// True when the message holds structure that a lenient client reads differently.
+    bool lenient_hint() const { return lenient_hint_; }
 
     /// `headers` holds the message's header fields and `body` is its top MIME entity: for the
     /// top-level message both are the same object (see parse_message), for an attached
@@ -167,7 +171,7 @@ private:
         std::string conflict;  ///< "two Content-Type headers: a | b" when two disagree
     };
 
-    ContentHeaders content_headers(GMimeObject* obj) const {
+    ContentHeaders content_headers(GMimeObject* obj) {
         ContentHeaders out;
         GMimeHeaderList* list = g_mime_object_get_header_list(obj);
         int count = list ? g_mime_header_list_get_count(list) : 0;
@@ -177,6 +181,8 @@ private:
             const char* raw = g_mime_header_get_raw_value(h);
             if (!name || !raw || !core::istarts_with(name, "content-")) continue;
             std::string_view suffix = std::string_view(name).substr(8);
+            // "Content-Type(x)": a name only a lenient client reads as Content-Type.
+            if (suffix.find('(') != std::string_view::npos) lenient_hint_ = true;
             std::string* slot = core::iequals(suffix, "type")                ? &out.type
                                 : core::iequals(suffix, "disposition")       ? &out.disposition
                                 : core::iequals(suffix, "transfer-encoding") ? &out.encoding
@@ -259,6 +265,7 @@ private:
         const std::string& content_type_raw = fields.type;
         const std::string& disposition_raw = fields.disposition;
         if (!fields.conflict.empty()) add_structure_finding(kEvasion, fields.conflict, part.path);
+        if (count_param(content_type_raw, "boundary") > 1) lenient_hint_ = true;
         if (count_param(content_type_raw, "boundary") > 1 ||
             count_param(content_type_raw, "charset") > 1 ||
             count_param(content_type_raw, "name") > 1 ||
@@ -364,6 +371,7 @@ private:
     std::size_t decoded_total_ = 0;
     std::string header_charset_;  ///< charset of the current message's raw 8-bit headers
     int structure_findings_ = 0;
+    bool lenient_hint_ = false;
 };
 
 // Classic Mac OS mail ends lines with a bare CR, which GMime does not take for a line
@@ -404,7 +412,8 @@ std::vector<const Header*> Message::headers_named(std::string_view name) const {
 
 namespace {
 
-Message parse_once(std::string_view raw, const Limits& limits) {
+/// `lenient_hint` (may be null) is set when a lenient reading could differ.
+Message parse_once(std::string_view raw, const Limits& limits, bool* lenient_hint) {
     Message msg;
     GPtr<GMimeStream> stream(g_mime_stream_mem_new_with_buffer(raw.data(), raw.size()));
     std::unique_ptr<GMimeParserOptions, ParserOptionsFree> options(g_mime_parser_options_new());
@@ -422,6 +431,7 @@ Message parse_once(std::string_view raw, const Limits& limits) {
     TreeBuilder builder(limits, msg);
     if (top && g_mime_header_list_get_count(g_mime_object_get_header_list(top.get())) > 0) {
         builder.build_message(top.get(), top.get(), msg, 0);
+        if (lenient_hint) *lenient_hint = builder.lenient_hint();
         return msg;
     }
     // No header block at all: keep the bytes as a plain body so nothing is lost.
@@ -453,11 +463,14 @@ Message parse_message(std::string_view raw, const Limits& limits) {
         lf_copy = bare_cr_to_lf(raw);
         raw = lf_copy;
     }
-    Message msg = parse_once(raw, limits);
+    bool lenient_hint = false;
+    Message msg = parse_once(raw, limits, &lenient_hint);
     // Read the message again as a lenient client would when its structure invites it; keep
     // that reading only when it finds content the strict one does not.
-    if (auto rewritten = lenient_rewrite(raw)) {
-        auto lenient = std::make_unique<Message>(parse_once(*rewritten, limits));
+    std::optional<std::string> rewritten;
+    if (lenient_hint) rewritten = lenient_rewrite(raw);
+    if (rewritten) {
+        auto lenient = std::make_unique<Message>(parse_once(*rewritten, limits, nullptr));
         auto strict = leaf_bodies(msg.root);
         std::size_t hidden = 0;
         for (const auto& body : leaf_bodies(lenient->root)) hidden += strict.count(body) == 0;
