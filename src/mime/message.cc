@@ -51,7 +51,7 @@ using GPtr = std::unique_ptr<T, GObjectUnref>;
 struct GFreeDeleter {
     void operator()(void* p) const { g_free(p); }
 };
-using GString_ = std::unique_ptr<char, GFreeDeleter>;
+using GCharPtr = std::unique_ptr<char, GFreeDeleter>;
 
 struct ParserOptionsFree {
     void operator()(GMimeParserOptions* p) const { g_mime_parser_options_free(p); }
@@ -214,7 +214,7 @@ private:
         std::string ignored;
         GMimeContentType* ct = g_mime_object_get_content_type(obj);
         if (ct) {
-            GString_ mime(g_mime_content_type_get_mime_type(ct));
+            GCharPtr mime(g_mime_content_type_get_mime_type(ct));
             part.content_type = core::to_lower(mime ? mime.get() : "application/octet-stream");
         }
         ContentHeaders fields = content_headers(obj);
@@ -265,9 +265,9 @@ private:
         const std::string& content_type_raw = fields.type;
         const std::string& disposition_raw = fields.disposition;
         if (!fields.conflict.empty()) add_structure_finding(kEvasion, fields.conflict, part.path);
-        if (count_param(content_type_raw, "boundary") > 1) lenient_hint_ = true;
-        if (count_param(content_type_raw, "boundary") > 1 ||
-            count_param(content_type_raw, "charset") > 1 ||
+        const int boundaries = count_param(content_type_raw, "boundary");
+        if (boundaries > 1) lenient_hint_ = true;
+        if (boundaries > 1 || count_param(content_type_raw, "charset") > 1 ||
             count_param(content_type_raw, "name") > 1 ||
             count_param(disposition_raw, "filename") > 1)
             add_structure_finding(
@@ -275,7 +275,7 @@ private:
                 "a parameter given twice: " + std::string(content_type_raw) +
                     (disposition_raw.empty() ? "" : " / " + std::string(disposition_raw)),
                 part.path);
-        if (part.is_multipart() && count_param(content_type_raw, "boundary") == 0)
+        if (part.is_multipart() && boundaries == 0)
             add_structure_finding(kEvasion,
                                   "multipart without boundary: " + std::string(content_type_raw),
                                   part.path);
