@@ -446,8 +446,9 @@ Message parse_once(std::string_view raw, const Limits& limits, bool* lenient_hin
     return msg;
 }
 
-std::multiset<std::string> leaf_bodies(const Part& root) {
-    std::multiset<std::string> out;
+// Views into the parts' bodies: the two readings are compared without copying content.
+std::multiset<std::string_view> leaf_bodies(const Part& root) {
+    std::multiset<std::string_view> out;
     for_each_part(root, [&](const Part& p) {
         if (!p.is_multipart() && !p.embedded) out.insert(p.body);
     });
