@@ -11,6 +11,7 @@ packages=(
   libfmt-dev nlohmann-json3-dev libcli11-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   libmimalloc-dev
+  libarchive-dev libfuzzy-dev libtlsh-dev zlib1g-dev
 )
 
 missing=()

@@ -1,5 +1,6 @@
 #include "core/text.h"
 
+#include <algorithm>
 #include <cstdint>
 #include <cstring>
 
@@ -78,6 +79,52 @@ std::string sanitize_utf8(std::string_view s) {
         const std::size_t end = valid_run_end(s, i);
         out.append(s.data() + i, end - i);
         i = end;
+    }
+    return out;
+}
+
+void append_utf8(std::string& out, char32_t cp) {
+    if (cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) cp = 0xFFFD;
+    if (cp < 0x80) {
+        out += char(cp);
+    } else if (cp < 0x800) {
+        out += char(0xC0 | (cp >> 6));
+        out += char(0x80 | (cp & 0x3F));
+    } else if (cp < 0x10000) {
+        out += char(0xE0 | (cp >> 12));
+        out += char(0x80 | ((cp >> 6) & 0x3F));
+        out += char(0x80 | (cp & 0x3F));
+    } else {
+        out += char(0xF0 | (cp >> 18));
+        out += char(0x80 | ((cp >> 12) & 0x3F));
+        out += char(0x80 | ((cp >> 6) & 0x3F));
+        out += char(0x80 | (cp & 0x3F));
+    }
+}
+
+std::string utf16_to_utf8(std::string_view bytes, Utf16Options options) {
+    const std::size_t units = bytes.size() / 2;  // an odd last byte is dropped
+    auto unit = [&](std::size_t k) -> char32_t {
+        const auto a = static_cast<std::uint8_t>(bytes[2 * k]);
+        const auto b = static_cast<std::uint8_t>(bytes[2 * k + 1]);
+        return options.big_endian ? char32_t(a) << 8 | b : char32_t(b) << 8 | a;
+    };
+    std::string out;
+    out.reserve(std::min(units, options.max_out));
+    for (std::size_t k = 0; k < units; ++k) {
+        char32_t cp = unit(k);
+        if (cp == 0 && options.stop_at_nul) break;
+        if (cp >= 0xD800 && cp <= 0xDBFF && k + 1 < units) {
+            const char32_t lo = unit(k + 1);
+            if (lo >= 0xDC00 && lo <= 0xDFFF) {
+                cp = 0x10000 + ((cp - 0xD800) << 10) + (lo - 0xDC00);
+                ++k;
+            }
+        }
+        if (cp >= 0xD800 && cp <= 0xDFFF) cp = 0xFFFD;  // unpaired
+        const std::size_t len = cp < 0x80 ? 1 : cp < 0x800 ? 2 : cp < 0x10000 ? 3 : 4;
+        if (len > options.max_out - out.size()) break;
+        append_utf8(out, cp);
     }
     return out;
 }

@@ -57,22 +57,6 @@ std::string unfold(std::string_view s) {
     return out;
 }
 
-int hex_value(char c) {
-    if (c >= '0' && c <= '9') return c - '0';
-    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-    return -1;
-}
-
-int base64_value(char c) {
-    if (c >= 'A' && c <= 'Z') return c - 'A';
-    if (c >= 'a' && c <= 'z') return c - 'a' + 26;
-    if (c >= '0' && c <= '9') return c - '0' + 52;
-    if (c == '+' || c == '-') return 62;  // '-' and '_': base64url from broken encoders
-    if (c == '/' || c == '_') return 63;
-    return -1;
-}
-
 // Lenient base64: skips junk, accepts missing padding, and treats '=' as the end of a quantum
 // so that padded chunks concatenated in one word still decode.
 std::string decode_b(std::string_view s) {
@@ -93,7 +77,7 @@ std::string decode_b(std::string_view s) {
             flush_partial();
             continue;
         }
-        int v = base64_value(c);
+        int v = core::base64_value(c);
         if (v < 0) continue;
         acc = (acc << 6) | static_cast<std::uint32_t>(v);
         if (++n == 4) {
@@ -114,9 +98,10 @@ std::string decode_q(std::string_view s) {
         char c = s[i];
         if (c == '_') {
             out.push_back(' ');
-        } else if (c == '=' && i + 2 < s.size() && hex_value(s[i + 1]) >= 0 &&
-                   hex_value(s[i + 2]) >= 0) {
-            out.push_back(static_cast<char>(hex_value(s[i + 1]) * 16 + hex_value(s[i + 2])));
+        } else if (c == '=' && i + 2 < s.size() && core::hex_value(s[i + 1]) >= 0 &&
+                   core::hex_value(s[i + 2]) >= 0) {
+            out.push_back(
+                static_cast<char>(core::hex_value(s[i + 1]) * 16 + core::hex_value(s[i + 2])));
             i += 2;
         } else {
             out.push_back(c);
@@ -315,9 +300,10 @@ std::string percent_decode(std::string_view s) {
     std::string out;
     out.reserve(s.size());
     for (std::size_t i = 0; i < s.size(); ++i) {
-        if (s[i] == '%' && i + 2 < s.size() && hex_value(s[i + 1]) >= 0 &&
-            hex_value(s[i + 2]) >= 0) {
-            out.push_back(static_cast<char>(hex_value(s[i + 1]) * 16 + hex_value(s[i + 2])));
+        if (s[i] == '%' && i + 2 < s.size() && core::hex_value(s[i + 1]) >= 0 &&
+            core::hex_value(s[i + 2]) >= 0) {
+            out.push_back(
+                static_cast<char>(core::hex_value(s[i + 1]) * 16 + core::hex_value(s[i + 2])));
             i += 2;
         } else {
             out.push_back(s[i]);

@@ -44,33 +44,10 @@ constexpr bool is_alnum(char c) {
 constexpr bool is_hex(char c) {
     return is_digit(c) || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
 }
-int hex_value(char c) {
-    if (is_digit(c)) return c - '0';
-    return core::ascii_lower(c) - 'a' + 10;
-}
-
 constexpr std::uint32_t name_hash(std::string_view s) {
     std::uint32_t h = 2166136261u;  // FNV-1a
     for (char c : s) h = (h ^ static_cast<unsigned char>(c)) * 16777619u;
     return h;
-}
-
-void append_utf8(std::string& out, char32_t cp) {
-    if (cp < 0x80) {
-        out += char(cp);
-    } else if (cp < 0x800) {
-        out += char(0xC0 | (cp >> 6));
-        out += char(0x80 | (cp & 0x3F));
-    } else if (cp < 0x10000) {
-        out += char(0xE0 | (cp >> 12));
-        out += char(0x80 | ((cp >> 6) & 0x3F));
-        out += char(0x80 | (cp & 0x3F));
-    } else {
-        out += char(0xF0 | (cp >> 18));
-        out += char(0x80 | ((cp >> 12) & 0x3F));
-        out += char(0x80 | ((cp >> 6) & 0x3F));
-        out += char(0x80 | (cp & 0x3F));
-    }
 }
 
 // ---------------------------------------------------------------------------------------
@@ -186,7 +163,7 @@ std::size_t decode_ref(std::string_view s, std::size_t amp, bool in_attr, char32
         std::uint32_t v = 0;
         while (p < n && (hex ? is_hex(s[p]) : is_digit(s[p]))) {
             // Saturate: anything past U+10FFFF is invalid whatever its exact value.
-            if (v <= 0x10FFFF) v = v * (hex ? 16 : 10) + std::uint32_t(hex_value(s[p]));
+            if (v <= 0x10FFFF) v = v * (hex ? 16 : 10) + std::uint32_t(core::hex_value(s[p]));
             ++p;
         }
         if (p == digits) return 0;
@@ -236,7 +213,7 @@ void decode_attr(std::string_view raw, std::size_t cap, std::string& out) {
         }
         char32_t cp = 0;
         if (std::size_t used = decode_ref(raw, i, true, cp)) {
-            append_utf8(out, cp);
+            core::append_utf8(out, cp);
             i += used;
         } else {
             out += raw[i++];
@@ -342,7 +319,7 @@ public:
 
     void put(char32_t cp) {
         std::string buf;
-        append_utf8(buf, cp);
+        core::append_utf8(buf, cp);
         put(std::string_view(buf));
     }
 
@@ -419,7 +396,7 @@ std::int32_t parse_color(std::string_view v) {
     if (v.front() == '#') v.remove_prefix(1);
     if ((v.size() == 3 || v.size() == 6) && std::all_of(v.begin(), v.end(), is_hex)) {
         std::int32_t rgb = 0;
-        for (char c : v) rgb = rgb * 16 + hex_value(c);
+        for (char c : v) rgb = rgb * 16 + core::hex_value(c);
         if (v.size() == 3) {
             std::int32_t r = (rgb >> 8) & 0xF, g = (rgb >> 4) & 0xF, b = rgb & 0xF;
             rgb = (r * 17) << 16 | (g * 17) << 8 | (b * 17);

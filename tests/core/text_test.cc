@@ -152,3 +152,176 @@ TEST(ReadComment, HandlesNestingEscapesAndUnterminatedComments) {
 
 }  // namespace
 }  // namespace kagami::core
+
+namespace kagami::core {
+namespace {
+
+std::string utf8_of(char32_t cp) {
+    std::string out;
+    append_utf8(out, cp);
+    return out;
+}
+
+TEST(AppendUtf8, EncodesEachLengthAtItsBoundaries) {
+    EXPECT_EQ(utf8_of(0x00), std::string(1, '\0'));
+    EXPECT_EQ(utf8_of(0x41), "A");
+    EXPECT_EQ(utf8_of(0x7F), "\x7F");
+    EXPECT_EQ(utf8_of(0x80), "\xC2\x80");
+    EXPECT_EQ(utf8_of(0xE9), "\xC3\xA9");
+    EXPECT_EQ(utf8_of(0x7FF), "\xDF\xBF");
+    EXPECT_EQ(utf8_of(0x800), "\xE0\xA0\x80");
+    EXPECT_EQ(utf8_of(0x65E5), "\xE6\x97\xA5");
+    EXPECT_EQ(utf8_of(0xFFFD), kFffd);
+    EXPECT_EQ(utf8_of(0xFFFF), "\xEF\xBF\xBF");
+    EXPECT_EQ(utf8_of(0x10000), "\xF0\x90\x80\x80");
+    EXPECT_EQ(utf8_of(0x1F600), "\xF0\x9F\x98\x80");
+    EXPECT_EQ(utf8_of(0x10FFFF), "\xF4\x8F\xBF\xBF");
+}
+
+TEST(AppendUtf8, ReplacesSurrogatesAndValuesPastTheLastCodePoint) {
+    EXPECT_EQ(utf8_of(0xD7FF), "\xED\x9F\xBF");
+    EXPECT_EQ(utf8_of(0xD800), kFffd);
+    EXPECT_EQ(utf8_of(0xDBFF), kFffd);
+    EXPECT_EQ(utf8_of(0xDC00), kFffd);
+    EXPECT_EQ(utf8_of(0xDFFF), kFffd);
+    EXPECT_EQ(utf8_of(0xE000), "\xEE\x80\x80");
+    EXPECT_EQ(utf8_of(0x110000), kFffd);
+    EXPECT_EQ(utf8_of(0xFFFFFFFF), kFffd);
+}
+
+TEST(AppendUtf8, AppendsToWhatIsThereAndIsAlwaysValid) {
+    std::string out = "x";
+    append_utf8(out, 0xE9);
+    append_utf8(out, 0xD800);
+    append_utf8(out, 0x1F600);
+    EXPECT_EQ(out, "x\xC3\xA9" + kFffd + "\xF0\x9F\x98\x80");
+    for (char32_t cp : {0x0u, 0x7Fu, 0x80u, 0xD7FFu, 0xD800u, 0xDFFFu, 0xFFFFu, 0x10FFFFu,
+                        0x110000u, 0x7FFFFFFFu}) {
+        EXPECT_TRUE(is_valid_utf8(utf8_of(cp))) << std::hex << std::uint32_t(cp);
+    }
+}
+
+// UTF-16LE bytes of the code units in `units`.
+std::string le(std::initializer_list<std::uint16_t> units) {
+    std::string out;
+    for (auto u : units) {
+        out += char(u & 0xFF);
+        out += char(u >> 8);
+    }
+    return out;
+}
+
+std::string be(std::initializer_list<std::uint16_t> units) {
+    std::string out;
+    for (auto u : units) {
+        out += char(u >> 8);
+        out += char(u & 0xFF);
+    }
+    return out;
+}
+
+TEST(Utf16ToUtf8, DecodesBmpText) {
+    EXPECT_EQ(utf16_to_utf8(""), "");
+    EXPECT_EQ(utf16_to_utf8(le({'a', 'b', 'c'})), "abc");
+    EXPECT_EQ(utf16_to_utf8(le({0xE9, 0x65E5, 0x672C})), "\xC3\xA9\xE6\x97\xA5\xE6\x9C\xAC");
+    EXPECT_EQ(utf16_to_utf8(le({0xFFFF, 0xE000})), "\xEF\xBF\xBF\xEE\x80\x80");
+}
+
+TEST(Utf16ToUtf8, CombinesSurrogatePairs) {
+    EXPECT_EQ(utf16_to_utf8(le({0xD83D, 0xDE00})), "\xF0\x9F\x98\x80");  // U+1F600
+    EXPECT_EQ(utf16_to_utf8(le({0xD800, 0xDC00})), "\xF0\x90\x80\x80");  // U+10000
+    EXPECT_EQ(utf16_to_utf8(le({0xDBFF, 0xDFFF})), "\xF4\x8F\xBF\xBF");  // U+10FFFF
+    EXPECT_EQ(utf16_to_utf8(le({'a', 0xD83D, 0xDE00, 'b'})),
+              "a\xF0\x9F\x98\x80"
+              "b");
+}
+
+TEST(Utf16ToUtf8, ReplacesLoneSurrogates) {
+    EXPECT_EQ(utf16_to_utf8(le({0xD83D})), kFffd);                  // high at the end
+    EXPECT_EQ(utf16_to_utf8(le({0xD83D, 'a'})), kFffd + "a");       // high, then no low
+    EXPECT_EQ(utf16_to_utf8(le({0xDE00, 'a'})), kFffd + "a");       // low alone
+    EXPECT_EQ(utf16_to_utf8(le({0xDE00, 0xD83D})), kFffd + kFffd);  // reversed pair
+    // A high surrogate after a lone one still pairs with the low one that follows it.
+    EXPECT_EQ(utf16_to_utf8(le({0xD800, 0xD83D, 0xDE00})), kFffd + "\xF0\x9F\x98\x80");
+    // A high surrogate followed only by an odd last byte is unpaired.
+    EXPECT_EQ(utf16_to_utf8(le({0xD83D}) + '\0'), kFffd);
+}
+
+TEST(Utf16ToUtf8, DropsAnOddLastByte) {
+    EXPECT_EQ(utf16_to_utf8("a"), "");
+    EXPECT_EQ(utf16_to_utf8(le({'a', 'b'}) + "c"), "ab");
+    EXPECT_EQ(utf16_to_utf8(be({'a', 'b'}) + "c", {.big_endian = true}), "ab");
+}
+
+TEST(Utf16ToUtf8, KeepsNulUnlessAskedToStop) {
+    const std::string s = le({'a', 0, 'b'});
+    EXPECT_EQ(utf16_to_utf8(s), std::string("a\0b", 3));
+    EXPECT_EQ(utf16_to_utf8(s, {.stop_at_nul = true}), "a");
+    EXPECT_EQ(utf16_to_utf8(le({0, 'a'}), {.stop_at_nul = true}), "");
+    // Only a whole zero unit is a NUL: zero bytes of other units are not.
+    EXPECT_EQ(utf16_to_utf8(le({0x0100, 'a'}), {.stop_at_nul = true}),
+              "\xC4\x80"
+              "a");
+    EXPECT_EQ(utf16_to_utf8(be({'a', 0, 'b'}), {.big_endian = true, .stop_at_nul = true}), "a");
+}
+
+TEST(Utf16ToUtf8, ReadsBigEndian) {
+    EXPECT_EQ(utf16_to_utf8(be({'a', 0xE9, 0x65E5}), {.big_endian = true}),
+              "a\xC3\xA9\xE6\x97\xA5");
+    EXPECT_EQ(utf16_to_utf8(be({0xD83D, 0xDE00}), {.big_endian = true}), "\xF0\x9F\x98\x80");
+    EXPECT_EQ(utf16_to_utf8(be({0xDE00}), {.big_endian = true}), kFffd);
+    // The same bytes read the other way round.
+    EXPECT_EQ(utf16_to_utf8(be({'a'})), "\xE6\x84\x80");  // U+6100
+}
+
+TEST(Utf16ToUtf8, CapsOutputWithoutCuttingACharacter) {
+    const std::string s = le({'a', 'b', 0xE9, 0x65E5, 0xD83D, 0xDE00, 'z'});
+    EXPECT_EQ(utf16_to_utf8(s, {.max_out = 0}), "");
+    EXPECT_EQ(utf16_to_utf8(s, {.max_out = 2}), "ab");
+    EXPECT_EQ(utf16_to_utf8(s, {.max_out = 3}), "ab");  // U+00E9 needs two bytes
+    EXPECT_EQ(utf16_to_utf8(s, {.max_out = 4}), "ab\xC3\xA9");
+    EXPECT_EQ(utf16_to_utf8(s, {.max_out = 7}), "ab\xC3\xA9\xE6\x97\xA5");
+    EXPECT_EQ(utf16_to_utf8(s, {.max_out = 10}), "ab\xC3\xA9\xE6\x97\xA5");  // U+1F600 needs four
+    EXPECT_EQ(utf16_to_utf8(s, {.max_out = 11}), "ab\xC3\xA9\xE6\x97\xA5\xF0\x9F\x98\x80");
+    EXPECT_EQ(utf16_to_utf8(s).size(), 12u);
+    EXPECT_EQ(utf16_to_utf8(s, {.max_out = 12}), utf16_to_utf8(s));
+    // A lone surrogate counts as its three-byte replacement.
+    EXPECT_EQ(utf16_to_utf8(le({'a', 0xDE00}), {.max_out = 3}), "a");
+    EXPECT_EQ(utf16_to_utf8(be({'a', 'b'}), {.big_endian = true, .max_out = 1}), "a");
+}
+
+TEST(Utf16ToUtf8, IsAlwaysValidUtf8) {
+    std::mt19937 rng(2024);
+    std::uniform_int_distribution<int> byte(0, 255), len(0, 40);
+    for (int round = 0; round < 2000; ++round) {
+        std::string s;
+        for (int k = len(rng); k > 0; --k) s += char(byte(rng));
+        EXPECT_TRUE(is_valid_utf8(utf16_to_utf8(s)));
+        EXPECT_TRUE(is_valid_utf8(utf16_to_utf8(s, {.big_endian = true, .max_out = 7})));
+    }
+}
+
+TEST(HexValue, ReadsBothCasesAndRejectsTheRest) {
+    EXPECT_EQ(hex_value('0'), 0);
+    EXPECT_EQ(hex_value('9'), 9);
+    EXPECT_EQ(hex_value('a'), 10);
+    EXPECT_EQ(hex_value('F'), 15);
+    for (char c : {'g', 'G', '/', ':', '@', '`', ' ', '\0', '\xC3'}) EXPECT_EQ(hex_value(c), -1);
+}
+
+TEST(Base64Value, ReadsBothAlphabets) {
+    EXPECT_EQ(base64_value('A'), 0);
+    EXPECT_EQ(base64_value('Z'), 25);
+    EXPECT_EQ(base64_value('a'), 26);
+    EXPECT_EQ(base64_value('z'), 51);
+    EXPECT_EQ(base64_value('0'), 52);
+    EXPECT_EQ(base64_value('9'), 61);
+    EXPECT_EQ(base64_value('+'), 62);
+    EXPECT_EQ(base64_value('-'), 62);
+    EXPECT_EQ(base64_value('/'), 63);
+    EXPECT_EQ(base64_value('_'), 63);
+    for (char c : {'=', ' ', '.', '\0', '\xFF'}) EXPECT_EQ(base64_value(c), -1);
+}
+
+}  // namespace
+}  // namespace kagami::core
