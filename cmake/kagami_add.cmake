@@ -25,14 +25,20 @@ function(kagami_tests stage)
   if(NOT found)
     return()
   endif()
-  add_executable(${stage}_tests ${found})
-  target_compile_options(${stage}_tests PRIVATE ${KAGAMI_WARNINGS})
-  target_compile_definitions(${stage}_tests PRIVATE
+  kagami_test_program(${stage}_tests SOURCES ${found} LIBS ${ARG_LIBS} LABELS ${ARG_LABELS})
+endfunction()
+
+# kagami_test_program(TARGET SOURCES ... LIBS ... LABELS ...): one GoogleTest program.
+function(kagami_test_program target)
+  cmake_parse_arguments(ARG "" "" "SOURCES;LIBS;LABELS" ${ARGN})
+  add_executable(${target} ${ARG_SOURCES})
+  target_compile_options(${target} PRIVATE ${KAGAMI_WARNINGS})
+  target_compile_definitions(${target} PRIVATE
     KAGAMI_SOURCE_DIR="${PROJECT_SOURCE_DIR}"
     KAGAMI_CORPORA_DIR="${PROJECT_SOURCE_DIR}/../shared/corpora"
     KAGAMI_BINARY="$<TARGET_FILE:kagami>")
-  target_link_libraries(${stage}_tests PRIVATE ${ARG_LIBS} kagami_test_support GTest::gtest GTest::gtest_main)
-  gtest_discover_tests(${stage}_tests PROPERTIES LABELS "${ARG_LABELS}" DISCOVERY_TIMEOUT 60)
+  target_link_libraries(${target} PRIVATE ${ARG_LIBS} kagami_test_support GTest::gtest GTest::gtest_main)
+  gtest_discover_tests(${target} PROPERTIES LABELS "${ARG_LABELS}" DISCOVERY_TIMEOUT 60)
 endfunction()
 
 # kagami_program(TARGET): what every executable gets. With KAGAMI_MIMALLOC, mimalloc is

@@ -22,6 +22,23 @@ struct Limits {
     std::size_t max_decoded_bytes = 128u << 20;
     /// Links kept per message; a page of ten thousand links is itself a finding.
     std::size_t max_links = 10'000;
+
+    // Attachments and what is unpacked from them (analyzers/).
+    /// Containers inside containers; the ZIP -> ISO -> LNK chain of real lures is 3 deep.
+    int max_artifact_depth = 8;
+    /// Files taken out of one message's attachments, all containers together; rspamd's
+    /// 100 000 is for listing names only.
+    std::size_t max_archive_entries = 10'000;
+    /// One unpacked artifact; bigger ones are cut here and the cut is a finding.
+    std::size_t max_artifact_bytes = 64u << 20;
+    /// Everything unpacked from one message together: the decompression-bomb bound.
+    std::size_t max_total_unpacked_bytes = 256u << 20;
+    /// Unpacked / packed size of one entry; real documents stay well under 100.
+    std::size_t max_compression_ratio = 100;
+    /// Wall-clock time for all analyzers of one message, in milliseconds; 0 means none.
+    unsigned max_analysis_ms = 5000;
+    /// Passwords taken from the message text and tried on each encrypted archive.
+    std::size_t max_password_candidates = 16;
 };
 
 }  // namespace kagami

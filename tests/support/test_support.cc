@@ -1,5 +1,7 @@
 #include "support/test_support.h"
 
+#include "core/hash.h"
+
 #include <fstream>
 #include <sstream>
 
@@ -18,6 +20,10 @@ std::string read_file(const std::filesystem::path& path) {
     std::ostringstream out;
     out << in.rdbuf();
     return out.str();
+}
+
+std::string sha256_file(const std::filesystem::path& path) {
+    return core::sha256_hex(read_file(path));
 }
 
 }  // namespace kagami::test

@@ -15,4 +15,7 @@ std::filesystem::path corpora_dir();
 /// Whole file as bytes; empty string when it cannot be read.
 std::string read_file(const std::filesystem::path& path);
 
+/// Lower-case hex SHA-256 of a file's bytes.
+std::string sha256_file(const std::filesystem::path& path);
+
 }  // namespace kagami::test
