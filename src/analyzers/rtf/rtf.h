@@ -1,0 +1,15 @@
+// RTF documents and their embedded objects.
+#pragma once
+
+#include "analyzers/analyzer.h"
+
+namespace kagami::analyzers {
+
+class RtfAnalyzer final : public Analyzer {
+public:
+    std::string_view name() const override { return "rtf"; }
+    bool sniff(std::string_view bytes) const override;
+    void analyze(const Input& in, Output& out) const override;
+};
+
+}  // namespace kagami::analyzers
