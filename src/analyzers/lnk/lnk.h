@@ -1,0 +1,15 @@
+// Windows shortcuts (MS-SHLLINK).
+#pragma once
+
+#include "analyzers/analyzer.h"
+
+namespace kagami::analyzers {
+
+class LnkAnalyzer final : public Analyzer {
+public:
+    std::string_view name() const override { return "lnk"; }
+    bool sniff(std::string_view bytes) const override;
+    void analyze(const Input& in, Output& out) const override;
+};
+
+}  // namespace kagami::analyzers
