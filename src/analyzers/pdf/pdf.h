@@ -1,0 +1,15 @@
+// PDF documents.
+#pragma once
+
+#include "analyzers/analyzer.h"
+
+namespace kagami::analyzers {
+
+class PdfAnalyzer final : public Analyzer {
+public:
+    std::string_view name() const override { return "pdf"; }
+    bool sniff(std::string_view bytes) const override;
+    void analyze(const Input& in, Output& out) const override;
+};
+
+}  // namespace kagami::analyzers
