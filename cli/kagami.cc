@@ -20,6 +20,8 @@ int main(int argc, char** argv) {
         ->required();
     cmd->add_option("--format", format, "Output format")->check(CLI::IsMember({"text", "json"}));
     cmd->add_option("-j,--jobs", scan.threads, "Threads (default: all cores)");
+    cmd->add_option("--extract", scan.extract_dir,
+                    "Write every attachment and unpacked file to this folder, named by SHA-256");
     cmd->add_option("--max-message-bytes", limits.max_message_bytes, "Longer messages are cut")
         ->capture_default_str();
     cmd->add_option("--max-header-bytes", limits.max_header_bytes, "Longer header fields are cut")
@@ -33,6 +35,23 @@ int main(int argc, char** argv) {
     cmd->add_option("--max-decoded-bytes", limits.max_decoded_bytes, "Decoded bytes per message")
         ->capture_default_str();
     cmd->add_option("--max-links", limits.max_links, "Links kept per message")
+        ->capture_default_str();
+    cmd->add_option("--max-artifact-depth", limits.max_artifact_depth,
+                    "Nesting of files inside attachments")
+        ->capture_default_str();
+    cmd->add_option("--max-archive-entries", limits.max_archive_entries,
+                    "Files unpacked per message")
+        ->capture_default_str();
+    cmd->add_option("--max-artifact-bytes", limits.max_artifact_bytes, "Bytes of one unpacked file")
+        ->capture_default_str();
+    cmd->add_option("--max-total-unpacked-bytes", limits.max_total_unpacked_bytes,
+                    "Bytes unpacked per message")
+        ->capture_default_str();
+    cmd->add_option("--max-compression-ratio", limits.max_compression_ratio,
+                    "Unpacked / packed size of one archive entry")
+        ->capture_default_str();
+    cmd->add_option("--max-analysis-ms", limits.max_analysis_ms,
+                    "Time for the attachments of one message (0: none)")
         ->capture_default_str();
 
     try {

@@ -3,8 +3,11 @@
 #include <condition_variable>
 #include <cstdio>
 #include <deque>
+#include <filesystem>
+#include <fstream>
 #include <map>
 #include <mutex>
+#include <sstream>
 #include <thread>
 
 #include "ingest/source.h"
@@ -81,9 +84,43 @@ private:
     bool found_ = false;
 };
 
+// Content-addressed, written to a temporary name and renamed, so that two threads
+// extracting the same file never leave a half-written one.
+analyzers::ArtifactVisitor extractor(const std::filesystem::path& dir) {
+    return [dir](const analyzers::Artifact& a, std::string_view bytes) {
+        auto target = dir / a.sha256;
+        std::error_code ec;
+        if (std::filesystem::exists(target, ec)) return;
+        std::ostringstream tid;
+        tid << std::this_thread::get_id();
+        auto tmp = dir / ("." + a.sha256 + "." + tid.str() + ".tmp");
+        {
+            std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
+            out.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
+            if (!out) {
+                std::fprintf(stderr, "kagami: cannot write %s\n", tmp.c_str());
+                return;
+            }
+        }
+        std::filesystem::rename(tmp, target, ec);
+        if (ec) std::filesystem::remove(tmp, ec);
+    };
+}
+
 }  // namespace
 
-int run_scan(const ScanOptions& options) {
+int run_scan(const ScanOptions& given) {
+    ScanOptions options = given;
+    if (!options.extract_dir.empty()) {
+        std::error_code ec;
+        std::filesystem::create_directories(options.extract_dir, ec);
+        if (ec) {
+            std::fprintf(stderr, "kagami: cannot create %s: %s\n", options.extract_dir.c_str(),
+                         ec.message().c_str());
+            return 2;
+        }
+        options.engine.on_artifact = extractor(options.extract_dir);
+    }
     unsigned threads =
         options.threads ? options.threads : std::max(1u, std::thread::hardware_concurrency());
     OrderedScanner scanner(options, threads);

@@ -14,6 +14,9 @@ struct ScanOptions {
     OutputFormat format = OutputFormat::text;
     unsigned threads = 0;  ///< 0 = all cores
     EngineOptions engine;
+    /// When set, every artifact is written here as <sha256> (never under a name taken
+    /// from the mail, which could hold ../ or a device name).
+    std::string extract_dir;
 };
 
 /// Runs `kagami scan`; returns the exit status (clamscan's: 0 clean, 1 found, 2 error).

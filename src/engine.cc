@@ -1,6 +1,10 @@
 #include "engine.h"
 
+#include <unordered_set>
+
+#include "analyzers/passwords.h"
 #include "core/hash.h"
+#include "core/text.h"
 
 namespace kagami {
 namespace {
@@ -8,6 +12,40 @@ namespace {
 constexpr FindingKind kMessageTooLarge{
     "limit.message.bytes", "The message is larger than the limit; only its beginning was analysed",
     1.0, ""};
+
+// The parts that carry files: attachments, and inline parts other than the text a
+// mail client shows (an inline HTML body only when it has script: HTML smuggling).
+bool carries_file(const mime::Part& p) {
+    if (p.is_multipart() || p.embedded || p.body.empty()) return false;
+    if (p.is_attachment() || p.disposition == "attachment") return true;
+    if (p.content_type == "text/plain" || p.content_type.empty()) return false;
+    if (p.content_type == "text/html") return core::ifind(p.body, "<script") != std::string::npos;
+    return true;
+}
+
+// Every file of the message once: the lenient reading repeats the strict one's parts.
+std::vector<analyzers::Attachment> attachments_of(const mime::Message& m) {
+    std::vector<analyzers::Attachment> out;
+    std::unordered_set<std::string> seen;
+    mime::for_each_part(m, [&](const mime::Part& p) {
+        if (!carries_file(p)) return;
+        auto digest = core::sha256_hex(p.body) + p.filename;
+        if (!seen.insert(std::move(digest)).second) return;
+        out.push_back({p.body, p.filename, p.path});
+    });
+    return out;
+}
+
+// Passwords for encrypted attachments, as the sender wrote them in the text.
+std::vector<std::string> passwords_of(const mime::Message& m, std::size_t max) {
+    std::string text = m.subject;
+    mime::for_each_part(m, [&](const mime::Part& p) {
+        if (p.text.empty()) return;
+        text += '\n';
+        text += p.text;
+    });
+    return analyzers::find_passwords(text, max);
+}
 
 }  // namespace
 
@@ -28,6 +66,15 @@ ScanResult Engine::scan(const ingest::RawMessage& raw) const {
     r.headers = detect::analyze_headers(r.message);
     findings.insert(findings.end(), r.message.findings.begin(), r.message.findings.end());
     findings.insert(findings.end(), r.headers.findings.begin(), r.headers.findings.end());
+    auto attachments = attachments_of(r.message);
+    if (!attachments.empty()) {
+        auto analysis = analyzers::analyze(
+            attachments, passwords_of(r.message, options_.limits.max_password_candidates),
+            options_.limits, options_.on_artifact);
+        r.artifacts = std::move(analysis.artifacts);
+        findings.insert(findings.end(), std::make_move_iterator(analysis.findings.begin()),
+                        std::make_move_iterator(analysis.findings.end()));
+    }
     auto scored = score::score(std::move(findings), options_.thresholds);
     r.verdict = scored.verdict;
     r.score = scored.score;

@@ -3,6 +3,7 @@
 
 #include <string>
 
+#include "analyzers/dispatch.h"
 #include "detect/header/header_analysis.h"
 #include "ingest/source.h"
 #include "kagami/limits.h"
@@ -15,6 +16,9 @@ namespace kagami {
 struct EngineOptions {
     Limits limits;
     score::Thresholds thresholds;
+    /// Called with every artifact and its bytes while they are in memory (from the
+    /// scanning thread; must be thread-safe when one Engine serves several threads).
+    analyzers::ArtifactVisitor on_artifact;
 };
 
 struct ScanResult {
@@ -24,6 +28,7 @@ struct ScanResult {
     std::size_t size = 0;    ///< raw bytes
     mime::Message message;
     detect::HeaderAnalysis headers;
+    std::vector<analyzers::Artifact> artifacts;  ///< attachments and what they contain
     Verdict verdict = Verdict::clean;
     double score = 0;
     std::vector<Finding> findings;  ///< every finding, heaviest first

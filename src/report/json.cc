@@ -51,6 +51,30 @@ json part_json(const mime::Part& p) {
     return j;
 }
 
+// Facts grouped by name, in the order they were first reported; every value is a list.
+json facts_json(const std::vector<analyzers::Fact>& facts) {
+    // A fact is capped so that one giant macro cannot make a line unreadable by tools.
+    constexpr std::size_t kMaxValue = 256 * 1024;
+    json out = json::object();
+    for (const auto& f : facts) {
+        std::string value = safe(f.value.substr(0, kMaxValue));
+        if (f.value.size() > kMaxValue)
+            value += "\n[" + std::to_string(f.value.size() - kMaxValue) + " more bytes]";
+        out[f.name].push_back(std::move(value));
+    }
+    return out;
+}
+
+json artifact_json(const analyzers::Artifact& a) {
+    json j{{"path", safe(a.path)}, {"name", safe(a.name)}, {"part", a.part},
+           {"type", a.type},       {"depth", a.depth},     {"size", a.size},
+           {"md5", a.md5},         {"sha1", a.sha1},       {"sha256", a.sha256}};
+    j["ssdeep"] = a.ssdeep.empty() ? json(nullptr) : json(a.ssdeep);
+    j["tlsh"] = a.tlsh.empty() ? json(nullptr) : json(a.tlsh);
+    j["facts"] = facts_json(a.facts);
+    return j;
+}
+
 }  // namespace
 
 std::string to_json_line(const ScanResult& r) {
@@ -85,6 +109,9 @@ std::string to_json_line(const ScanResult& r) {
         for (const auto& a : r.headers.auth->results)
             auth.push_back(json{{"method", safe(a.method)}, {"result", safe(a.result)}});
 
+    json artifacts = json::array();
+    for (const auto& a : r.artifacts) artifacts.push_back(artifact_json(a));
+
     json findings = json::array();
     for (const auto& f : r.findings) {
         findings.push_back(json{{"id", f.id},
@@ -117,6 +144,7 @@ std::string to_json_line(const ScanResult& r) {
          r.headers.sender_offset_minutes
              ? json(detect::format_utc_offset(*r.headers.sender_offset_minutes))
              : json(nullptr)},
+        {"artifacts", std::move(artifacts)},
         {"findings", std::move(findings)}};
     return j.dump(-1, ' ', false, json::error_handler_t::replace);
 }

@@ -1,5 +1,9 @@
 #include <fmt/format.h>
 
+#include <algorithm>
+#include <utility>
+#include <vector>
+
 #include "core/text.h"
 #include "detect/header/received.h"
 #include "report/report.h"
@@ -107,6 +111,40 @@ std::string to_text(const ScanResult& r) {
             out += core::sanitize_utf8(line) + "\n";
         }
         if (m.links.size() > kShown) out += fmt::format("  ... {} more\n", m.links.size() - kShown);
+    }
+    if (!r.artifacts.empty()) {
+        out += fmt::format("files    {}\n", r.artifacts.size());
+        for (const auto& a : r.artifacts) {
+            // Indentation shows the nesting, so each line names only the file itself.
+            std::string_view leaf = a.path;
+            if (auto sep = leaf.rfind(analyzers::kPathSeparator); sep != std::string_view::npos)
+                leaf.remove_prefix(sep + analyzers::kPathSeparator.size());
+            out += core::sanitize_utf8(fmt::format("  {}{}  {}  {}  sha256 {}\n",
+                                                   std::string(2 * a.depth, ' '), leaf, a.type,
+                                                   human_size(a.size), a.sha256));
+            // One line per fact name, first value only: a macro's source and a shortcut's
+            // item list are for the JSON, not the terminal.
+            std::vector<std::pair<std::string_view, std::size_t>> names;  // name, first index
+            std::vector<std::size_t> counts;
+            for (std::size_t i = 0; i < a.facts.size(); ++i) {
+                auto it = std::find_if(names.begin(), names.end(),
+                                       [&](const auto& n) { return n.first == a.facts[i].name; });
+                if (it == names.end()) {
+                    names.emplace_back(a.facts[i].name, i);
+                    counts.push_back(1);
+                } else {
+                    ++counts[static_cast<std::size_t>(it - names.begin())];
+                }
+            }
+            for (std::size_t k = 0; k < names.size(); ++k) {
+                const auto& value = a.facts[names[k].second].value;
+                auto shown = value.substr(0, std::min<std::size_t>(value.find('\n'), 100));
+                if (shown.size() < value.size()) shown += " ...";
+                if (counts[k] > 1) shown += fmt::format("  (+{} more)", counts[k] - 1);
+                out += core::sanitize_utf8(fmt::format(
+                    "  {}  {} = {}\n", std::string(2 * a.depth, ' '), names[k].first, shown));
+            }
+        }
     }
     if (r.findings.empty()) {
         out += "findings none\n";

@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 #include <sys/wait.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <cstdlib>
 #include <fstream>
@@ -86,11 +87,11 @@ TEST(CliScan, JsonHasThePublicFields) {
     auto run = kagami("scan --format json examples/");
     EXPECT_EQ(run.status, 1) << run.err;
     auto lines = json_lines(run.out);
-    ASSERT_EQ(lines.size(), 9u) << "6 .eml files and an mbox of 3";
+    ASSERT_EQ(lines.size(), 11u) << "8 .eml files and an mbox of 3";
     for (const auto& j : lines) {
         for (const char* key :
              {"source", "message_id", "header_message_id", "date", "from", "reply_to", "to",
-              "subject", "verdict", "score", "parts", "urls", "findings"})
+              "subject", "verdict", "score", "parts", "urls", "artifacts", "findings"})
             EXPECT_TRUE(j.contains(key)) << key << " missing in " << j.dump();
         for (const auto& f : j["findings"])
             for (const char* key : {"id", "title", "weight", "attack", "evidence", "where"})
@@ -98,16 +99,16 @@ TEST(CliScan, JsonHasThePublicFields) {
     }
     // Directory order is by name, and mailbox messages carry their index.
     EXPECT_EQ(lines[0]["source"]["path"], "examples/01-ordinary-ja-meeting.eml");
-    EXPECT_EQ(lines[8]["source"]["path"], "examples/archive.mbox");
-    EXPECT_EQ(lines[8]["source"]["index"], 2);
-    EXPECT_EQ(lines[8]["subject"], "Invitation: HTV-X briefing");
+    EXPECT_EQ(lines[10]["source"]["path"], "examples/archive.mbox");
+    EXPECT_EQ(lines[10]["source"]["index"], 2);
+    EXPECT_EQ(lines[10]["subject"], "Invitation: HTV-X briefing");
 }
 
 TEST(CliScan, OutputOrderDoesNotDependOnThreads) {
     auto one = kagami("scan --format json -j 1 examples/ examples/");
     auto four = kagami("scan --format json -j 4 examples/ examples/");
     EXPECT_EQ(one.out, four.out);
-    EXPECT_EQ(json_lines(one.out).size(), 18u);
+    EXPECT_EQ(json_lines(one.out).size(), 22u);
 }
 
 TEST(CliScan, ReadsStandardInput) {
@@ -117,6 +118,26 @@ TEST(CliScan, ReadsStandardInput) {
     ASSERT_EQ(lines.size(), 1u) << run.err;
     EXPECT_EQ(lines[0]["source"]["path"], "-");
     EXPECT_EQ(lines[0]["subject"], "年末年始の営業時間");
+}
+
+TEST(CliScan, ExtractWritesArtifactsByHashOnly) {
+    fs::path dir = fs::temp_directory_path() / ("kagami_extract_" + std::to_string(::getpid()));
+    fs::remove_all(dir);
+    auto run = kagami("scan --format json --extract '" + dir.string() + "' examples/");
+    std::vector<std::string> expected;
+    for (const auto& j : json_lines(run.out))
+        for (const auto& a : j["artifacts"]) expected.push_back(a["sha256"]);
+    ASSERT_FALSE(expected.empty()) << run.err;
+    std::vector<std::string> written;
+    for (const auto& e : fs::directory_iterator(dir)) {
+        written.push_back(e.path().filename().string());
+        EXPECT_EQ(test::sha256_file(e.path()), written.back());
+    }
+    std::sort(expected.begin(), expected.end());
+    expected.erase(std::unique(expected.begin(), expected.end()), expected.end());
+    std::sort(written.begin(), written.end());
+    EXPECT_EQ(written, expected);
+    fs::remove_all(dir);
 }
 
 TEST(CliScan, BadUsageExitsTwo) {
