@@ -35,8 +35,12 @@ fuzz: deps
 fuzz-smoke: fuzz
 	@./scripts/fuzz-smoke.sh build/fuzz/fuzz $(FUZZ_SECONDS)
 
+# Real phishing mail, then attachment-heavy mail: every Office document, RTF and shortcut
+# of the oletools and LnkParse3 test data mailed as an attachment.
 bench: release
 	@./build/release/bench/throughput ../shared/corpora/phishing_pot/email
+	@./build/release/bench/throughput --attach ../shared/corpora/oletools_test_data/test-data \
+	  ../shared/corpora/lnkparse3_samples/samples
 
 format:
 	@find src include cli tests fuzz bench -name '*.cc' -o -name '*.h' | xargs clang-format -i
