@@ -1,5 +1,6 @@
 // The whole pipeline on one message's bytes: MIME parse, decoding, header analyses,
-// scoring and both report formats. Small limits make the limit paths reachable.
+// attachment analyzers, scoring and both report formats. Small limits make the limit
+// paths reachable.
 #include <cstdint>
 #include <string>
 
@@ -16,6 +17,11 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
         o.limits.max_header_bytes = 4096;
         o.limits.max_decoded_bytes = 1u << 20;
         o.limits.max_links = 64;
+        o.limits.max_artifact_depth = 4;
+        o.limits.max_archive_entries = 64;
+        o.limits.max_artifact_bytes = 1u << 20;
+        o.limits.max_total_unpacked_bytes = 4u << 20;
+        o.limits.max_analysis_ms = 0;  // deterministic: bounds come from sizes and counts
         return o;
     }());
     kagami::ingest::RawMessage raw;
