@@ -1,6 +1,6 @@
 #include "engine.h"
 
-#include <unordered_set>
+#include <algorithm>
 
 #include "analyzers/passwords.h"
 #include "core/hash.h"
@@ -23,15 +23,23 @@ bool carries_file(const mime::Part& p) {
     return true;
 }
 
-// Every file of the message once: the lenient reading repeats the strict one's parts.
+// Every file of the message once: the lenient reading repeats most of the strict
+// one's parts, and only the ones it alone sees are added (compared by name and bytes,
+// sizes first, so no part is hashed here).
 std::vector<analyzers::Attachment> attachments_of(const mime::Message& m) {
     std::vector<analyzers::Attachment> out;
-    std::unordered_set<std::string> seen;
-    mime::for_each_part(m, [&](const mime::Part& p) {
+    mime::for_each_part(m.root, [&](const mime::Part& p) {
+        if (carries_file(p)) out.push_back({p.body, p.filename, p.path});
+    });
+    if (!m.lenient) return out;
+    const std::size_t strict = out.size();
+    mime::for_each_part(m.lenient->root, [&](const mime::Part& p) {
         if (!carries_file(p)) return;
-        auto digest = core::sha256_hex(p.body) + p.filename;
-        if (!seen.insert(std::move(digest)).second) return;
-        out.push_back({p.body, p.filename, p.path});
+        auto same = [&](const analyzers::Attachment& a) {
+            return a.bytes.size() == p.body.size() && a.name == p.filename && a.bytes == p.body;
+        };
+        if (std::none_of(out.begin(), out.begin() + static_cast<std::ptrdiff_t>(strict), same))
+            out.push_back({p.body, p.filename, p.path});
     });
     return out;
 }
