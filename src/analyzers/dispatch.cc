@@ -1,6 +1,8 @@
 #include "analyzers/dispatch.h"
 
 #include <exception>
+#include <tuple>
+#include <unordered_map>
 
 #include "analyzers/file_name.h"
 #include "analyzers/file_type.h"
@@ -66,6 +68,8 @@ Analysis analyze(const std::vector<Attachment>& attachments, std::vector<std::st
         stack.push_back(std::move(p));
     }
 
+    std::unordered_map<std::string, std::tuple<std::string, std::string, std::string, std::string>>
+        digests;  // by SHA-256: md5, sha1, ssdeep, tlsh
     bool time_reported = false, entries_reported = false, depth_reported = false;
     while (!stack.empty()) {
         Pending p = std::move(stack.back());
@@ -83,12 +87,19 @@ Analysis analyze(const std::vector<Attachment>& attachments, std::vector<std::st
         a.part = p.part;
         a.depth = p.depth;
         a.size = p.bytes.size();
-        a.md5 = core::md5_hex(p.bytes);
-        a.sha1 = core::sha1_hex(p.bytes);
         a.sha256 = core::sha256_hex(p.bytes);
-        if (a.size >= kFuzzyHashMin) {
-            a.ssdeep = core::ssdeep(p.bytes);
-            a.tlsh = core::tlsh(p.bytes);
+        // An archive of many copies of one file hashes it once: fuzzy hashes are the
+        // dearest step of the whole analysis.
+        if (auto known = digests.find(a.sha256); known != digests.end()) {
+            std::tie(a.md5, a.sha1, a.ssdeep, a.tlsh) = known->second;
+        } else {
+            a.md5 = core::md5_hex(p.bytes);
+            a.sha1 = core::sha1_hex(p.bytes);
+            if (a.size >= kFuzzyHashMin) {
+                a.ssdeep = core::ssdeep(p.bytes);
+                a.tlsh = core::tlsh(p.bytes);
+            }
+            digests.emplace(a.sha256, std::tuple(a.md5, a.sha1, a.ssdeep, a.tlsh));
         }
 
         const Analyzer* analyzer = recognise(p.bytes, registry);

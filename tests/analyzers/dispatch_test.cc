@@ -107,6 +107,21 @@ TEST(Dispatch, HashesEveryArtifactAndFuzzyHashesFromFiveHundredTwelveBytes) {
     EXPECT_EQ(b.artifacts[0].tlsh.size(), 72u);
 }
 
+TEST(Dispatch, CopiesOfOneFileCarryTheSameDigests) {
+    std::string text;
+    for (int i = 0; text.size() < 800; ++i) text += "entry " + std::to_string(i * 131) + "\n";
+    auto a = run("BOX 3|" + text, "copies.box");
+    ASSERT_EQ(a.artifacts.size(), 4u);
+    for (std::size_t i = 2; i < 4; ++i) {
+        EXPECT_EQ(a.artifacts[i].md5, a.artifacts[1].md5);
+        EXPECT_EQ(a.artifacts[i].ssdeep, a.artifacts[1].ssdeep);
+        EXPECT_EQ(a.artifacts[i].tlsh, a.artifacts[1].tlsh);
+    }
+    EXPECT_EQ(a.artifacts[1].md5, core::md5_hex(text));
+    EXPECT_EQ(a.artifacts[1].ssdeep, core::ssdeep(text));
+    EXPECT_NE(a.artifacts[0].md5, a.artifacts[1].md5);
+}
+
 TEST(Dispatch, AQuineStopsAtTheDepthLimit) {
     Limits limits;
     limits.max_artifact_depth = 5;
