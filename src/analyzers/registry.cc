@@ -15,6 +15,7 @@
 #include "analyzers/pe/pe.h"
 #include "analyzers/rtf/rtf.h"
 #include "analyzers/script/script.h"
+#include "analyzers/tnef/tnef.h"
 #include "analyzers/url/url.h"
 
 namespace kagami::analyzers {
@@ -25,6 +26,7 @@ std::span<const Analyzer* const> all() {
     static const PdfAnalyzer pdf;
     static const RtfAnalyzer rtf;
     static const Ole2Analyzer ole2;
+    static const TnefAnalyzer tnef;
     static const OoxmlAnalyzer ooxml;
     static const ArchiveAnalyzer archive;
     static const UrlAnalyzer url;
@@ -33,8 +35,8 @@ std::span<const Analyzer* const> all() {
     static const ScriptAnalyzer script;
     // PDF readers accept "%PDF-" anywhere in the first KiB, so PDF comes after the
     // formats with a magic at a fixed offset (a ZIP that stores a PDF is a ZIP).
-    static const Analyzer* const list[] = {&lnk, &pe,  &rtf, &ole2, &ooxml, &archive,
-                                           &pdf, &url, &ics, &html, &script};
+    static const Analyzer* const list[] = {&lnk,     &pe,  &rtf, &ole2, &tnef, &ooxml,
+                                           &archive, &pdf, &url, &ics,  &html, &script};
     return list;
 }
 

@@ -190,8 +190,8 @@ TEST(Dispatch, UnnamedChildrenAndPartsGetPositionalNames) {
 TEST(Dispatch, RegistryListsEveryFormatOnce) {
     std::vector<std::string> names;
     for (const auto* a : all()) names.emplace_back(a->name());
-    for (std::string_view n :
-         {"archive", "ole2", "ooxml", "rtf", "lnk", "pe", "pdf", "html", "script", "url", "ics"}) {
+    for (std::string_view n : {"archive", "ole2", "tnef", "ooxml", "rtf", "lnk", "pe", "pdf",
+                               "html", "script", "url", "ics"}) {
         EXPECT_EQ(std::count(names.begin(), names.end(), n), 1) << n;
         EXPECT_NE(find(n), nullptr);
     }

@@ -46,7 +46,6 @@ const std::map<std::string, std::string, std::less<>> kNotReached = {
     {"clam.sis", "Symbian installer"},
     {"clam.exe.szdd", "MS-DOS COMPRESS (SZDD)"},
     {"clam.exe.binhex", "BinHex 4.0"},
-    {"clam.tnef", "TNEF (winmail.dat)"},
     {"clam.exe.webapp-export.one", "OneNote"},
 };
 
