@@ -59,7 +59,9 @@ TEST_P(ClamavMail, AttachmentIsExposed) {
             int artifacts = 0;
             for (const auto& a : r.artifacts) artifacts += a.sha256 == kClamExeSha256;
             EXPECT_LE(artifacts, 1) << GetParam();
-            if (exposes_clam_exe(r.message)) EXPECT_EQ(artifacts, 1) << GetParam();
+            if (exposes_clam_exe(r.message)) {
+                EXPECT_EQ(artifacts, 1) << GetParam();
+            }
         },
         [&](const Error& e) { ADD_FAILURE() << e.message; });
     fs::remove(plain);

@@ -68,7 +68,9 @@ TEST(EngineAttachments, DisguisedNamesAreFindingsOnTheArtifact) {
     EXPECT_TRUE(has(r, "file.name.double_extension"));
     EXPECT_TRUE(has(r, "file.name.executable"));
     for (const auto& f : r.findings)
-        if (f.id == "file.name.double_extension") EXPECT_EQ(f.where, "請求書.pdf.exe");
+        if (f.id == "file.name.double_extension") {
+            EXPECT_EQ(f.where, "請求書.pdf.exe");
+        }
     EXPECT_NE(r.verdict, Verdict::clean);
 }
 

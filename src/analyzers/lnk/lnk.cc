@@ -15,6 +15,7 @@
 
 #include "core/byte_reader.h"
 #include "core/text.h"
+#include "core/time.h"
 
 namespace kagami::analyzers {
 namespace {
@@ -177,39 +178,14 @@ std::string guid_string(std::string_view g) {
     return s;
 }
 
-// Days since 1970-01-01 to a civil date (H. Hinnant's algorithm).
-void civil_from_days(std::int64_t z, std::int64_t& y, unsigned& m, unsigned& d) {
-    z += 719468;
-    std::int64_t era = (z >= 0 ? z : z - 146096) / 146097;
-    auto doe = unsigned(z - era * 146097);
-    unsigned yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-    y = std::int64_t(yoe) + era * 400;
-    unsigned doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    unsigned mp = (5 * doy + 2) / 153;
-    d = doy - (153 * mp + 2) / 5 + 1;
-    m = mp < 10 ? mp + 3 : mp - 9;
-    if (m <= 2) ++y;
-}
-
-std::string two(unsigned v) {
-    return {char('0' + v / 10 % 10), char('0' + v % 10)};
-}
-
-// FILETIME (100 ns since 1601) as ISO 8601 UTC to the second; empty for 0 or out of range.
 std::string filetime_iso(std::uint64_t ft) {
     if (ft == 0) return {};
-    constexpr std::uint64_t kEpochDelta = 11644473600ULL;  // 1601 -> 1970 in seconds
-    std::int64_t secs = std::int64_t(ft / 10'000'000ULL) - std::int64_t(kEpochDelta);
-    std::int64_t days = secs >= 0 ? secs / 86400 : (secs - 86399) / 86400;
-    std::int64_t rem = secs - days * 86400;
-    std::int64_t y;
-    unsigned m, d;
-    civil_from_days(days, y, m, d);
-    if (y < 1601 || y > 9999) return {};
-    std::string s = std::to_string(y) + "-" + two(m) + "-" + two(d) + "T" +
-                    two(unsigned(rem / 3600)) + ":" + two(unsigned(rem / 60 % 60)) + ":" +
-                    two(unsigned(rem % 60)) + "Z";
-    return s;
+    constexpr std::int64_t kEpochDelta = 11644473600LL;  // 1601 -> 1970 in seconds
+    // FILETIME's 64 bits reach past year 30000; keep the years Windows itself shows.
+    constexpr std::int64_t kYear10000 = 253402300800LL;
+    std::int64_t secs = std::int64_t(ft / 10'000'000ULL) - kEpochDelta;
+    if (secs >= kYear10000) return {};
+    return core::iso8601_utc(secs);
 }
 
 std::string lower(std::string_view s) {

@@ -19,6 +19,7 @@
 #include "core/byte_reader.h"
 #include "core/hash.h"
 #include "core/text.h"
+#include "core/time.h"
 
 namespace kagami::analyzers {
 namespace {
@@ -90,31 +91,6 @@ std::string clean_text(std::string_view s) {
     std::string out;
     for (char c : s) out += (std::uint8_t(c) < 0x20 || c == 0x7F) ? '?' : c;
     return core::sanitize_utf8(out);
-}
-
-void civil_from_days(std::int64_t z, std::int64_t& y, unsigned& m, unsigned& d) {
-    z += 719468;
-    std::int64_t era = (z >= 0 ? z : z - 146096) / 146097;
-    auto doe = unsigned(z - era * 146097);
-    unsigned yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-    y = std::int64_t(yoe) + era * 400;
-    unsigned doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    unsigned mp = (5 * doy + 2) / 153;
-    d = doy - (153 * mp + 2) / 5 + 1;
-    m = mp < 10 ? mp + 3 : mp - 9;
-    if (m <= 2) ++y;
-}
-
-std::string iso_utc(std::int64_t secs) {
-    std::int64_t days = secs >= 0 ? secs / 86400 : (secs - 86399) / 86400;
-    std::int64_t rem = secs - days * 86400;
-    std::int64_t y;
-    unsigned m, d;
-    civil_from_days(days, y, m, d);
-    char buf[40];
-    std::snprintf(buf, sizeof buf, "%04lld-%02u-%02uT%02u:%02u:%02uZ", static_cast<long long>(y), m,
-                  d, unsigned(rem / 3600), unsigned(rem / 60 % 60), unsigned(rem % 60));
-    return buf;
 }
 
 const char* machine_name(std::uint16_t m) {
@@ -533,7 +509,7 @@ void PeAnalyzer::analyze(const Input& in, Output& out) const {
     }
     const char* m = machine_name(*machine);
     out.fact("pe.machine", m ? m : hex(*machine));
-    out.fact("pe.timestamp", iso_utc(*timestamp));
+    out.fact("pe.timestamp", core::iso8601_utc(*timestamp));
 
     Image img(data, out);
     std::size_t opt_at = r.pos();
@@ -658,7 +634,8 @@ void PeAnalyzer::analyze(const Input& in, Output& out) const {
     auto now = std::chrono::duration_cast<std::chrono::seconds>(
                    std::chrono::system_clock::now().time_since_epoch())
                    .count();
-    if (std::int64_t(*timestamp) > now + 86400) out.finding(kTimestampFuture, iso_utc(*timestamp));
+    if (std::int64_t(*timestamp) > now + 86400)
+        out.finding(kTimestampFuture, core::iso8601_utc(*timestamp));
 }
 
 }  // namespace kagami::analyzers

@@ -7,6 +7,8 @@
 #include <string_view>
 #include <vector>
 
+#include "core/time.h"
+
 namespace kagami::detect {
 
 /// A date-time as written in a header: UTC seconds and the writer's own UTC offset.
@@ -21,8 +23,8 @@ struct MailDate {
 /// years, obsolete zone names like JST/EST/GMT, extra comments, single-digit fields).
 std::optional<MailDate> parse_mail_date(std::string_view s);
 
-/// "2024-05-01T03:04:05Z".
-std::string iso8601_utc(std::int64_t utc);
+/// "2024-05-01T03:04:05Z" (core/time.h; every stage writes times the same way).
+using core::iso8601_utc;
 
 struct ReceivedHop {
     std::string from_host;         ///< name the client gave (HELO/EHLO), lower-case
