@@ -12,6 +12,7 @@ packages=(
   libgtest-dev libgmock-dev libbenchmark-dev
   libmimalloc-dev
   libarchive-dev libfuzzy-dev libtlsh-dev zlib1g-dev
+  libyara-dev libvectorscan-dev libtomlplusplus-dev libsimdjson-dev
 )
 
 missing=()
