@@ -20,10 +20,19 @@ std::string organisational_domain(std::string_view domain) {
     return reg ? std::string(reg) : d;
 }
 
+bool is_mail_provider_host(std::string_view host) {
+    static constexpr std::array<std::string_view, 14> kProviders = {
+        "google.com",    "outlook.com",  "hotmail.com", "yahoo.com",    "yahoodns.net",
+        "amazonses.com", "icloud.com",   "apple.com",   "me.com",       "zoho.com",
+        "gmx.net",       "sendgrid.net", "mailgun.org", "microsoft.com"};
+    std::string org = organisational_domain(host);
+    return std::find(kProviders.begin(), kProviders.end(), org) != kProviders.end();
+}
+
 bool is_freemail(std::string_view domain) {
     // The services spear-phishers register throwaway senders at; Japanese carriers included
     // because lures are also sent from personal phones.
-    static constexpr std::array<std::string_view, 52> kFreemail = {
+    static constexpr std::array<std::string_view, 58> kFreemail = {
         "126.com",       "163.com",        "aol.com",        "au.com",         "daum.net",
         "docomo.ne.jp",  "excite.co.jp",   "ezweb.ne.jp",    "fastmail.com",   "gmail.com",
         "gmx.com",       "gmx.de",         "gmx.net",        "googlemail.com", "hanmail.net",
@@ -34,7 +43,8 @@ bool is_freemail(std::string_view domain) {
         "sina.com",      "softbank.ne.jp", "tutanota.com",   "web.de",         "yahoo.co.jp",
         "yahoo.co.uk",   "yahoo.com",      "yahoo.com.tw",   "yandex.com",     "yandex.ru",
         "ymail.com",     "zoho.com",       "zohomail.com",   "163.net",        "foxmail.com",
-        "sohu.com",      "tuta.io",
+        "sohu.com",      "tuta.io",        "yeah.net",       "aliyun.com",     "139.com",
+        "sina.cn",       "pm.me",          "protonmail.ch",
     };
     std::string d = core::to_lower(domain);
     return std::find(kFreemail.begin(), kFreemail.end(), d) != kFreemail.end();

@@ -9,44 +9,42 @@ namespace kagami::detect {
 namespace {
 
 constexpr FindingKind kReplyToMismatch{
-    "header.reply_to_mismatch", "Replies go to a different domain than the sender's", 2.0, "T1566"};
+    "header.reply_to_mismatch", "Replies go to a different domain than the sender's", "T1566"};
 constexpr FindingKind kReplyToFreemail{
     "header.reply_to_freemail",
-    "Replies go to a free-mail address while the sender's domain is not free mail", 3.0,
+    "Replies go to a free-mail address while the sender's domain is not free mail",
     "T1566,T1585.002"};
 constexpr FindingKind kReturnPathMismatch{
     "header.return_path_mismatch",
-    "The envelope sender (Return-Path) is in another domain than From", 0.5, ""};
+    "The envelope sender (Return-Path) is in another domain than From", "T1672"};
 constexpr FindingKind kOrgNameFreemail{
     "header.display_name_org_freemail",
-    "The display name names an organisation but the address is free mail", 3.0, "T1656,T1585.002"};
+    "The display name names an organisation but the address is free mail", "T1656,T1585.002"};
 constexpr FindingKind kNameHoldsOtherAddress{
     "header.display_name_address_mismatch",
-    "The display name shows an address in another domain than the real sender", 3.0, "T1656,T1672"};
+    "The display name shows an address in another domain than the real sender", "T1656,T1672"};
 constexpr FindingKind kSpfFail{
-    "auth.spf_fail", "SPF failed: the sending host is not allowed for the domain", 2.0, "T1672"};
+    "auth.spf_fail", "SPF failed: the sending host is not allowed for the domain", "T1672"};
 constexpr FindingKind kSpfSoftfail{"auth.spf_softfail", "SPF soft-failed for the sending domain",
-                                   1.0, "T1672"};
-constexpr FindingKind kDkimFail{"auth.dkim_fail", "The DKIM signature did not verify", 1.5,
-                                "T1672"};
-constexpr FindingKind kDmarcFail{"auth.dmarc_fail",
-                                 "DMARC failed: From is not aligned with an authenticated domain",
-                                 3.0, "T1672"};
-constexpr FindingKind kArcFail{"auth.arc_fail", "The ARC chain did not verify", 1.0, ""};
+                                   "T1672"};
+constexpr FindingKind kDkimFail{"auth.dkim_fail", "The DKIM signature did not verify", "T1672"};
+constexpr FindingKind kDmarcFail{
+    "auth.dmarc_fail", "DMARC failed: From is not aligned with an authenticated domain", "T1672"};
+constexpr FindingKind kArcFail{"auth.arc_fail", "The ARC chain did not verify", "T1672"};
 constexpr FindingKind kTimezoneMismatch{
     "header.timezone_mismatch",
-    "The Date header's time zone differs from the sender's first mail server", 1.0, ""};
-constexpr FindingKind kDateMissing{"header.date_missing", "No Date header", 0.5, ""};
+    "The Date header's time zone differs from the sender's first mail server", "T1036"};
+constexpr FindingKind kDateMissing{"header.date_missing", "No Date header", "T1566"};
 constexpr FindingKind kDateInvalid{"header.date_invalid",
-                                   "The Date header cannot be read as a date", 0.5, ""};
+                                   "The Date header cannot be read as a date", "T1566"};
 constexpr FindingKind kDateFuture{
     "header.date_future", "The Date header is more than a day later than the first server's time",
-    1.0, ""};
-constexpr FindingKind kMessageIdMissing{"header.message_id_missing", "No Message-ID header", 0.5,
-                                        ""};
-constexpr FindingKind kFromMissing{"header.from_missing", "No sender address in From", 1.0, ""};
+    "T1566"};
+constexpr FindingKind kMessageIdMissing{"header.message_id_missing", "No Message-ID header",
+                                        "T1566"};
+constexpr FindingKind kFromMissing{"header.from_missing", "No sender address in From", "T1672"};
 constexpr FindingKind kFromMultiple{"header.from_multiple", "Several From headers or addresses",
-                                    1.0, ""};
+                                    "T1672"};
 
 std::string describe(const mime::MailAddress& a) {
     if (a.display_name.empty()) return a.address;
@@ -157,6 +155,7 @@ void analyze_route_and_time(const mime::Message& msg, HeaderAnalysis& out) {
             const auto& hop = out.hops[i];
             if (!hop.date || !hop.date->offset_known) continue;
             if (!receiver.empty() && organisational_domain(hop.by_host) == receiver) continue;
+            if (is_mail_provider_host(hop.by_host)) continue;
             first = &hop;
             break;
         }
