@@ -8,8 +8,7 @@ namespace {
 constexpr FindingKind kTotalBytes{
     "limit.artifact.total_bytes",
     "More was packed inside the attachments than the unpacked-bytes limit allows; the rest "
-    "was not analysed",
-    2.0, "T1027"};
+    "was not analysed", "T1027"};
 
 }  // namespace
 
@@ -56,7 +55,7 @@ void Output::violation(std::string what) {
     Finding f;
     f.id = std::string(analyzer_) + ".malformed";
     f.title = "The file is malformed or truncated; what could be read was analysed";
-    f.weight = 0.5;
+    f.attack = {"T1027"};  // a malformed file is often one crafted to slip past parsers
     f.evidence = std::move(what);
     f.where = std::string(path_);
     findings_.push_back(std::move(f));

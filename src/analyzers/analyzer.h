@@ -86,6 +86,9 @@ public:
     /// Hands back a child artifact. Returns false, and records a limit finding, when
     /// the message's unpacked-bytes budget refuses it; the analyzer should then stop.
     bool child(std::string name, std::string bytes);
+    /// A contained file whose content cannot be read (encrypted without a known
+    /// password, an unsupported method): its name is still checked (報告書.docx.lnk).
+    void unread_child(std::string name) { unread_.push_back(std::move(name)); }
 
     /// Child artifacts must be fewer than this; the analyzer records limit.archive.entries.
     bool entries_exhausted() const { return children_.size() >= ctx_.limits().max_archive_entries; }
@@ -97,6 +100,7 @@ public:
     std::vector<Fact>& facts() { return facts_; }
     std::vector<Finding>& findings() { return findings_; }
     std::vector<Child>& children() { return children_; }
+    std::vector<std::string>& unread_children() { return unread_; }
 
 private:
     std::string_view analyzer_;
@@ -106,6 +110,7 @@ private:
     std::vector<Fact> facts_;
     std::vector<Finding> findings_;
     std::vector<Child> children_;
+    std::vector<std::string> unread_;
     bool budget_reported_ = false;
 };
 

@@ -1,5 +1,6 @@
 #include "analyzers/dispatch.h"
 
+#include <algorithm>
 #include <exception>
 #include <tuple>
 #include <unordered_map>
@@ -14,18 +15,15 @@ namespace {
 
 constexpr FindingKind kDepth{"limit.artifact.depth",
                              "Files are nested deeper than the depth limit; the innermost "
-                             "were not unpacked",
-                             2.0, "T1027"};
+                             "were not unpacked", "T1027"};
 constexpr FindingKind kEntries{"limit.artifact.entries",
                                "The attachments hold more files than the entry limit; the "
-                               "rest were not analysed",
-                               2.0, "T1027"};
+                               "rest were not analysed", "T1027"};
 constexpr FindingKind kTime{"limit.artifact.time",
                             "Analysing the attachments took longer than the time limit; the "
-                            "rest were only hashed",
-                            1.0, ""};
+                            "rest were only hashed", "T1027"};
 constexpr FindingKind kAnalyzerFailed{
-    "internal.analyzer_failed", "An analyzer failed on this file; it was only hashed", 0.0, ""};
+    "internal.analyzer_failed", "An analyzer failed on this file; it was only hashed", "T1027"};
 
 // Fuzzy hashes mean nothing on tiny files (ssdeep degenerates, TLSH refuses).
 constexpr std::size_t kFuzzyHashMin = 512;
@@ -104,6 +102,7 @@ Analysis analyze(const std::vector<Attachment>& attachments, std::vector<std::st
 
         const Analyzer* analyzer = recognise(p.bytes, registry);
         std::vector<Child> children;
+        std::vector<std::string> unread;
         if (analyzer == nullptr) {
             a.type = identify_type(p.bytes);
         } else if (ctx.out_of_time()) {
@@ -124,8 +123,18 @@ Analysis analyze(const std::vector<Attachment>& attachments, std::vector<std::st
             a.facts = std::move(out.facts());
             for (auto& f : out.findings()) result.findings.push_back(std::move(f));
             children = std::move(out.children());
+            unread = std::move(out.unread_children());
         }
         check_file_name(a.name, a.type, a.path, a.facts, result.findings);
+        // An encrypted entry's name is all there is to judge it by.
+        for (const auto& name : unread) {
+            bool opened = std::any_of(children.begin(), children.end(),
+                                      [&](const Child& c) { return c.name == name; });
+            std::vector<Fact> ignored;
+            if (!opened)
+                check_file_name(name, "", a.path + std::string(kPathSeparator) + name, ignored,
+                                result.findings);
+        }
 
         if (!children.empty() && a.depth + 1 > limits.max_artifact_depth) {
             if (!depth_reported)

@@ -10,6 +10,7 @@
 #include <thread>
 
 #include "core/hash.h"
+#include "support/eval_set.h"
 
 namespace kagami::analyzers {
 namespace {
@@ -201,6 +202,35 @@ TEST(Dispatch, RegistryListsEveryFormatOnce) {
     // PDF's sniff is loose ("%PDF-" in the first KiB): fixed-offset magics go first.
     EXPECT_LT(pos("archive"), pos("pdf"));
     EXPECT_LT(pos("ole2"), pos("pdf"));
+}
+
+}  // namespace
+}  // namespace kagami::analyzers
+
+namespace kagami::analyzers {
+namespace {
+
+std::vector<std::string> where_of(const Analysis& a, std::string_view id) {
+    std::vector<std::string> out;
+    for (const auto& f : a.findings)
+        if (f.id == id) out.push_back(f.where);
+    return out;
+}
+
+TEST(Dispatch, ChecksTheNamesOfEntriesThatCannotBeOpened) {
+    // ZipCrypto leaves entry names in clear: without the password the shortcut's
+    // disguise is still there to see.
+    std::string zip =
+        test::eval_encrypted_zip({{"資料.docx.lnk", std::string(120, 'x')}}, "s3cret-Pw");
+    auto locked = analyze({{zip, "a.zip", "2"}}, {}, Limits{});
+    EXPECT_EQ(where_of(locked, "file.name.double_extension"),
+              std::vector<std::string>{"a.zip \u00bb 資料.docx.lnk"});
+
+    // Opened, the entry is a child and its name is checked once, as the child's.
+    auto opened = analyze({{zip, "a.zip", "2"}}, {"s3cret-Pw"}, Limits{});
+    EXPECT_EQ(where_of(opened, "file.name.double_extension"),
+              std::vector<std::string>{"a.zip \u00bb 資料.docx.lnk"});
+    EXPECT_EQ(opened.artifacts.size(), 2u);
 }
 
 }  // namespace

@@ -107,7 +107,6 @@ TEST(IcsAnalyzer, ExtractsBinaryAttachment) {
     EXPECT_EQ(r.out.children()[0].bytes, payload);
     const Finding* f = r.finding("ics.attachment");
     ASSERT_NE(f, nullptr);
-    EXPECT_DOUBLE_EQ(f->weight, 1.5);
     EXPECT_EQ(f->attack, std::vector<std::string>{"T1566.001"});
 }
 

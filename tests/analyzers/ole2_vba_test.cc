@@ -441,9 +441,6 @@ TEST(VbaReport, AutoOpenRunningPowerShellIsMalicious) {
     EXPECT_EQ(bad->evidence, "AutoOpen -> Shell, PowerShell");
     EXPECT_EQ(bad->attack, (std::vector<std::string>{"T1059.005", "T1204.002"}));
     ASSERT_NE(r.finding("vba.suspicious"), nullptr);
-    double score = 0;
-    for (const auto& f : r.out.findings()) score += f.weight;
-    EXPECT_GE(score, 8.0);
 }
 
 TEST(VbaReport, IgnoresCommentsAndAttributes) {

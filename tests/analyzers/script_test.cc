@@ -141,7 +141,6 @@ TEST(ScriptAnalyzer, BenignBatchIsOnlyPresent) {
     Scanned r(kBatch);
     EXPECT_EQ(r.finding_ids(), std::vector<std::string>{"script.present"});
     const Finding* f = r.finding("script.present");
-    EXPECT_DOUBLE_EQ(f->weight, 3.0);
     EXPECT_EQ(f->attack, (std::vector<std::string>{"T1059", "T1204.002"}));
     EXPECT_EQ(r.facts("script.language"), std::vector<std::string>{"batch"});
 }
@@ -211,7 +210,6 @@ TEST(ScriptAnalyzer, ReportsDownloaders) {
         const Finding* f = r.finding("script.downloader");
         ASSERT_NE(f, nullptr) << c.script;
         EXPECT_EQ(f->evidence.substr(0, c.api.size()), c.api);
-        EXPECT_DOUBLE_EQ(f->weight, 4.0);
         EXPECT_EQ(f->attack, std::vector<std::string>{"T1105"});
     }
     // A download API without any URL is not a downloader.

@@ -66,7 +66,6 @@ TEST(UrlAnalyzer, ReportsFileUrlOnRemoteShare) {
     const Finding* f = r.finding("url.remote_file");
     ASSERT_NE(f, nullptr);
     EXPECT_EQ(f->evidence, "file://198.51.100.7@80/share/invoice.pdf.exe");
-    EXPECT_DOUBLE_EQ(f->weight, 4.0);
     EXPECT_EQ(f->attack, std::vector<std::string>{"T1204.002"});
 }
 

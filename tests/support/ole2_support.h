@@ -36,11 +36,6 @@ struct Ole2Run {
             std::count_if(fs.begin(), fs.end(), [&](const Finding& f) { return f.id == id; }));
     }
     bool has_finding(std::string_view id) const { return count_findings(id) > 0; }
-    double score() const {
-        double s = 0;
-        for (const auto& f : const_cast<analyzers::Output&>(out).findings()) s += f.weight;
-        return s;
-    }
 
     Limits limits;
     analyzers::Context ctx{limits, {}};

@@ -19,16 +19,15 @@ namespace {
 namespace ts = textscan;
 
 constexpr FindingKind kSmuggling{
-    "html.smuggling", "The HTML page assembles a file in the browser and saves it (HTML smuggling)",
-    5.0, "T1027.006"};
+    "html.smuggling", "The HTML page assembles a file in the browser and saves it (HTML smuggling)", "T1027.006"};
 constexpr FindingKind kCredentialForm{
     "html.credential_form",
-    "The HTML page asks for a password and sends it to a web site (credential phishing page)", 3.0,
+    "The HTML page asks for a password and sends it to a web site (credential phishing page)",
     "T1566.001"};
 constexpr FindingKind kObfuscatedScript{
-    "html.obfuscated_script", "The HTML page hides script code behind an encoding", 2.0, "T1027"};
+    "html.obfuscated_script", "The HTML page hides script code behind an encoding", "T1027"};
 constexpr FindingKind kTooManyTags{
-    "limit.html.tags", "The page has more tags than are read; the rest was not analysed", 1.0, ""};
+    "limit.html.tags", "The page has more tags than are read; the rest was not analysed", "T1027"};
 
 constexpr std::size_t kMaxTags = 1'000'000;
 constexpr std::size_t kMaxAttrs = 256;

@@ -13,10 +13,10 @@ namespace {
 namespace ts = textscan;
 
 constexpr FindingKind kAttachment{
-    "ics.attachment", "A calendar invitation carries an embedded file", 1.5, "T1566.001"};
+    "ics.attachment", "A calendar invitation carries an embedded file", "T1566.001"};
 constexpr FindingKind kTooManyLines{
-    "limit.ics.lines", "The calendar has more lines than are read; the rest was not analysed", 1.0,
-    ""};
+    "limit.ics.lines", "The calendar has more lines than are read; the rest was not analysed",
+    "T1027"};
 
 constexpr std::size_t kMaxLines = 200'000;
 constexpr std::size_t kMaxAttendees = 50;

@@ -25,31 +25,27 @@ using core::ByteReader;
 constexpr FindingKind kScriptHost{
     "lnk.target.script_host",
     "The shortcut runs a script host or system binary that downloads or runs code "
-    "(PowerShell, cmd, mshta, rundll32, ...)",
-    5.0, "T1204.002,T1059"};
+    "(PowerShell, cmd, mshta, rundll32, ...)", "T1204.002,T1059"};
 constexpr FindingKind kPaddedArguments{
     "lnk.arguments.padded",
     "The shortcut's arguments are padded with whitespace or too long for the Properties "
-    "dialog, which hides the command",
-    2.0, "T1027"};
+    "dialog, which hides the command", "T1027"};
 constexpr FindingKind kDocumentIcon{
     "lnk.icon.document",
-    "The shortcut shows a document, browser or folder icon while it runs a script host", 1.5,
+    "The shortcut shows a document, browser or folder icon while it runs a script host",
     "T1036.008"};
 constexpr FindingKind kHiddenWindow{
-    "lnk.hidden_window", "The shortcut starts its script host minimised, without a visible window",
-    1.0, ""};
+    "lnk.hidden_window", "The shortcut starts its script host minimised, without a visible window", "T1564.003"};
 constexpr FindingKind kNetworkTarget{"lnk.network_target",
-                                     "The shortcut's target is on a network share or WebDAV path",
-                                     2.0, "T1204.002"};
+                                     "The shortcut's target is on a network share or WebDAV path", "T1204.002"};
 constexpr FindingKind kAppendedData{
     "lnk.appended_data",
-    "Data is appended after the end of the shortcut, where lures carry an embedded payload", 1.5,
+    "Data is appended after the end of the shortcut, where lures carry an embedded payload",
     "T1027"};
 constexpr FindingKind kIdListItems{
-    "limit.lnk.idlist_items", "The shortcut's item list has more items than are read", 0.5, ""};
+    "limit.lnk.idlist_items", "The shortcut's item list has more items than are read", "T1027"};
 constexpr FindingKind kExtraBlocks{"limit.lnk.extra_blocks",
-                                   "The shortcut has more ExtraData blocks than are read", 0.5, ""};
+                                   "The shortcut has more ExtraData blocks than are read", "T1027"};
 
 constexpr std::size_t kHeaderSize = 0x4C;
 constexpr std::string_view kLinkClsid{

@@ -19,11 +19,10 @@ namespace kagami::analyzers {
 namespace ole2::detail {
 
 const FindingKind kEncrypted{"ole2.encrypted",
-                             "The Office document is encrypted, so its content cannot be scanned",
-                             1.5, "T1027"};
+                             "The Office document is encrypted, so its content cannot be scanned", "T1027"};
 const FindingKind kEntriesLimit{
     "limit.ole2.entries",
-    "The compound file holds more entries than the limit allows; the rest was not analysed", 1.0,
+    "The compound file holds more entries than the limit allows; the rest was not analysed",
     "T1027"};
 
 bool give_child(Output& out, std::string name, std::string bytes) {
@@ -43,7 +42,7 @@ std::size_t read_cap(Output& out) {
 
 const FindingKind kBytesLimit{
     "limit.ole2.bytes",
-    "An embedded file is larger than the unpacked-bytes limit allows; it was not extracted", 1.0,
+    "An embedded file is larger than the unpacked-bytes limit allows; it was not extracted",
     "T1027"};
 
 bool fits_budget(Output& out, std::uint64_t size, std::string_view what) {
@@ -65,13 +64,11 @@ using namespace ole2::detail;
 constexpr FindingKind kEquationEditor{
     "ole2.equation_editor",
     "The document embeds an Equation Editor object, the vector of CVE-2017-11882 and "
-    "CVE-2018-0802",
-    5.0, "T1203"};
+    "CVE-2018-0802", "T1203"};
 constexpr FindingKind kPackageExecutable{
     "ole2.package.executable",
     "The document embeds a file that runs when opened (OLE Package with an executable or "
-    "script name)",
-    3.0, "T1204.002"};
+    "script name)", "T1204.002"};
 
 constexpr std::string_view kEquationClsids[] = {"{0002CE02-0000-0000-C000-000000000046}",
                                                 "{0002CE03-0000-0000-C000-000000000046}"};

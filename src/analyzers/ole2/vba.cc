@@ -18,35 +18,34 @@ namespace {
 
 // ---- findings --------------------------------------------------------------------------------
 
-constexpr FindingKind kMacro{"vba.macro", "The document carries a VBA macro project with code", 1.5,
+constexpr FindingKind kMacro{"vba.macro", "The document carries a VBA macro project with code",
                              "T1059.005"};
 constexpr FindingKind kAutoExec{
-    "vba.auto_exec", "A VBA macro runs by itself when the document is opened, closed or shown", 2.0,
+    "vba.auto_exec", "A VBA macro runs by itself when the document is opened, closed or shown",
     "T1204.002"};
 constexpr FindingKind kAutoExecSuspicious{
     "vba.auto_exec_suspicious",
     "A macro that runs by itself when the document opens runs commands, downloads or "
-    "injects code",
-    5.0, "T1059.005,T1204.002"};
+    "injects code", "T1059.005,T1204.002"};
 constexpr FindingKind kSuspicious{
     "vba.suspicious",
-    "The VBA code uses calls malware uses to run commands, download or drop files", 1.5,
+    "The VBA code uses calls malware uses to run commands, download or drop files",
     "T1059.005"};
 constexpr FindingKind kObfuscated{
     "vba.obfuscated",
-    "The VBA code hides commands, file names or URLs in Chr() chains, hex or base64 strings", 1.5,
+    "The VBA code hides commands, file names or URLs in Chr() chains, hex or base64 strings",
     "T1027"};
-constexpr FindingKind kDownload{"vba.download", "The VBA code downloads from a URL", 3.0, "T1105"};
+constexpr FindingKind kDownload{"vba.download", "The VBA code downloads from a URL", "T1105"};
 constexpr FindingKind kLimitBytes{
     "limit.ole2.vba_bytes",
-    "The VBA project decompresses to more than the byte limit; the rest was not analysed", 1.0,
+    "The VBA project decompresses to more than the byte limit; the rest was not analysed",
     "T1027"};
 constexpr FindingKind kLimitAnalysis{
     "limit.ole2.vba_analysis",
-    "The VBA code is longer than is analysed; only its start was searched", 1.0, "T1027"};
+    "The VBA code is longer than is analysed; only its start was searched", "T1027"};
 constexpr FindingKind kLimitItems{
     "limit.ole2.vba_items",
-    "The VBA code holds more encoded strings or indicators than are reported", 0.5, "T1027"};
+    "The VBA code holds more encoded strings or indicators than are reported", "T1027"};
 
 // Errors and facts per project beyond which the rest are dropped (and counted as a limit).
 constexpr std::size_t kMaxErrors = 50;

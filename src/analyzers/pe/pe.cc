@@ -28,19 +28,17 @@ using core::ByteReader;
 
 constexpr FindingKind kExecutable{"pe.executable",
                                   "A Windows executable (PE file) is attached or packed inside "
-                                  "an attachment",
-                                  3.0, "T1204.002"};
+                                  "an attachment", "T1204.002"};
 constexpr FindingKind kPacked{"pe.packed",
-                              "The executable is packed: packer section names or compressed code",
-                              1.5, "T1027.002"};
+                              "The executable is packed: packer section names or compressed code", "T1027.002"};
 constexpr FindingKind kTimestampFuture{"pe.timestamp_future",
-                                       "The executable's compile time is in the future", 0.5, ""};
+                                       "The executable's compile time is in the future", "T1070.006"};
 constexpr FindingKind kSectionLimit{"limit.pe.sections",
-                                    "The executable has more sections than are read", 0.5, ""};
+                                    "The executable has more sections than are read", "T1027"};
 constexpr FindingKind kImportLimit{"limit.pe.imports",
-                                   "The executable has more imports than are read", 0.5, ""};
+                                   "The executable has more imports than are read", "T1027"};
 constexpr FindingKind kExportLimit{"limit.pe.exports",
-                                   "The executable has more exports than are read", 0.5, ""};
+                                   "The executable has more exports than are read", "T1027"};
 
 constexpr std::size_t kMaxSections = 256;
 constexpr std::size_t kMaxImports = 10'000;

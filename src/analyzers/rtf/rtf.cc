@@ -20,24 +20,23 @@ namespace {
 
 constexpr FindingKind kObjUpdate{
     "rtf.objupdate",
-    "An embedded object is marked \\objupdate, so Word loads it as soon as the file opens", 2.0,
+    "An embedded object is marked \\objupdate, so Word loads it as soon as the file opens",
     "T1203"};
 constexpr FindingKind kEquation{
     "rtf.equation_editor",
-    "An embedded Equation Editor object (the CVE-2017-11882 / CVE-2018-0802 exploit vector)", 5.0,
+    "An embedded Equation Editor object (the CVE-2017-11882 / CVE-2018-0802 exploit vector)",
     "T1203"};
 constexpr FindingKind kOle2Link{
     "rtf.ole2link",
-    "An embedded OLE2Link/URL moniker object that fetches a remote document (CVE-2017-0199)", 5.0,
+    "An embedded OLE2Link/URL moniker object that fetches a remote document (CVE-2017-0199)",
     "T1203"};
-constexpr FindingKind kDde{"rtf.dde", "A DDE field that can start a program when updated", 5.0,
+constexpr FindingKind kDde{"rtf.dde", "A DDE field that can start a program when updated",
                            "T1559.002"};
 constexpr FindingKind kLimitBytes{
-    "limit.rtf.bytes", "Embedded object data passed the byte budget and was cut", 1.0, ""};
+    "limit.rtf.bytes", "Embedded object data passed the byte budget and was cut", "T1027.001"};
 constexpr FindingKind kLimitObjects{"limit.rtf.objects",
                                     "The document has more embedded objects than the entry "
-                                    "limit; the rest were not extracted",
-                                    1.0, ""};
+                                    "limit; the rest were not extracted", "T1027"};
 
 constexpr std::size_t kMaxCapture = 4096;
 constexpr std::size_t kMaxClass = 256;

@@ -18,19 +18,18 @@ namespace {
 namespace ts = textscan;
 
 constexpr FindingKind kPresent{"script.present",
-                               "A script file arrived by mail; opening it runs it on Windows", 3.0,
+                               "A script file arrived by mail; opening it runs it on Windows",
                                "T1059,T1204.002"};
 constexpr FindingKind kEncodedCommand{
-    "script.encoded_command", "The script runs a base64-encoded command", 3.0, "T1059.001,T1027"};
+    "script.encoded_command", "The script runs a base64-encoded command", "T1059.001,T1027"};
 constexpr FindingKind kDownloader{
-    "script.downloader", "The script downloads from a URL with a download API", 4.0, "T1105"};
+    "script.downloader", "The script downloads from a URL with a download API", "T1105"};
 constexpr FindingKind kObfuscated{
-    "script.obfuscated", "The script hides its code (encoding, character codes, string tricks)",
-    2.0, "T1027"};
+    "script.obfuscated", "The script hides its code (encoding, character codes, string tricks)", "T1027"};
 constexpr FindingKind kExecution{
-    "script.execution", "The script starts processes or evaluates code it builds", 2.0, "T1059"};
+    "script.execution", "The script starts processes or evaluates code it builds", "T1059"};
 constexpr FindingKind kTooManyLayers{
-    "limit.script.layers", "The script has more decoded layers than are read", 1.0, "T1027"};
+    "limit.script.layers", "The script has more decoded layers than are read", "T1027"};
 
 constexpr std::size_t kSniffBytes = 8192;
 constexpr std::size_t kMaxLayers = 32;
