@@ -22,6 +22,24 @@ int main(int argc, char** argv) {
     cmd->add_option("-j,--jobs", scan.threads, "Threads (default: all cores)");
     cmd->add_option("--extract", scan.extract_dir,
                     "Write every attachment and unpacked file to this folder, named by SHA-256");
+    auto detection_options = [&](CLI::App* c) {
+        c->add_option(
+            "--rules", scan.content.rule_paths,
+            "YARA rule folder (recursive) or file, added to the bundled rules; repeatable");
+        c->add_flag("!--no-bundled-rules", scan.content.bundled_rules,
+                    "Run only the rules given with --rules");
+        c->add_option("--rules-cache", scan.content.rule_cache,
+                      "Folder for compiled rules (default ~/.cache/kagami; \"none\" for no cache)");
+    };
+    detection_options(cmd);
+    cmd->add_option("--intel", scan.content.intel,
+                    "Threat-intel feed: STIX 2.1 bundle, MISP event JSON or a list of indicators; "
+                    "NAME=FILE names the feed; repeatable");
+    cmd->add_option("--policy", scan.policy_file,
+                    "Scoring policy (TOML) overriding data/scores.toml entry by entry");
+    cmd->add_option("--lures", scan.content.lures, "Lure lexicon (TOML) replacing the bundled one");
+    cmd->add_option("--organisations", scan.content.organisations,
+                    "Organisation directory (TOML) replacing the bundled one");
     cmd->add_option("--max-message-bytes", limits.max_message_bytes, "Longer messages are cut")
         ->capture_default_str();
     cmd->add_option("--max-header-bytes", limits.max_header_bytes, "Longer header fields are cut")
@@ -54,6 +72,10 @@ int main(int argc, char** argv) {
                     "Time for the attachments of one message (0: none)")
         ->capture_default_str();
 
+    auto* rules_cmd = app.add_subcommand(
+        "rules", "Compile the YARA rules and list the rule files left out, with the reason");
+    detection_options(rules_cmd);
+
     try {
         app.parse(argc, argv);
     } catch (const CLI::ParseError& e) {
@@ -66,5 +88,6 @@ int main(int argc, char** argv) {
             format == "json" ? kagami::cli::OutputFormat::json : kagami::cli::OutputFormat::text;
         return kagami::cli::run_scan(scan);
     }
+    if (*rules_cmd) return kagami::cli::run_rules_check(scan);
     return 2;
 }

@@ -10,8 +10,10 @@
 #include <sstream>
 #include <thread>
 
+#include "detect/yara/rules.h"
 #include "ingest/source.h"
 #include "report/report.h"
+#include "score/policy.h"
 
 namespace kagami::cli {
 namespace {
@@ -109,8 +111,67 @@ analyzers::ArtifactVisitor extractor(const std::filesystem::path& dir) {
 
 }  // namespace
 
+bool load_detection(const ScanOptions& options, EngineOptions& engine, bool verbose) {
+    auto load = detect::load_content(options.content);
+    for (const auto& w : load.warnings) std::fprintf(stderr, "kagami: %s\n", w.c_str());
+    if (verbose)
+        for (const auto& n : load.notes) std::fprintf(stderr, "kagami: %s\n", n.c_str());
+    for (const auto& e : load.errors) std::fprintf(stderr, "kagami: %s\n", e.c_str());
+    if (!load.errors.empty()) return false;
+    engine.detection = std::move(load.content);
+    engine.policy = score::Policy::bundled();
+    if (!options.policy_file.empty()) {
+        std::ifstream in(options.policy_file, std::ios::binary);
+        std::ostringstream text;
+        text << in.rdbuf();
+        std::string error = in ? "" : "cannot read the file";
+        if (in) engine.policy = score::Policy::parse(text.str(), &error, engine.policy.get());
+        if (!in || !engine.policy) {
+            std::fprintf(stderr, "kagami: --policy %s: %s\n", options.policy_file.c_str(),
+                         error.c_str());
+            return false;
+        }
+    }
+    return true;
+}
+
+int run_rules_check(const ScanOptions& options) {
+    std::vector<detect::yara::RuleFile> files;
+    if (options.content.bundled_rules) files = detect::yara::RuleSet::bundled_files();
+    std::vector<detect::yara::CompileProblem> problems;
+    for (const auto& path : options.content.rule_paths) {
+        std::error_code ec;
+        if (std::filesystem::is_directory(path, ec)) {
+            auto found = detect::yara::RuleSet::read_dir(path, &problems);
+            files.insert(files.end(), found.begin(), found.end());
+        } else {
+            std::ifstream in(path, std::ios::binary);
+            std::ostringstream text;
+            text << in.rdbuf();
+            if (!in) {
+                problems.push_back({path.string(), 0, "cannot read the file"});
+                continue;
+            }
+            files.push_back({path.string(), text.str()});
+        }
+    }
+    detect::yara::CompileReport report;
+    auto rules = detect::yara::RuleSet::compile(files, &report);
+    for (const auto& p : problems)
+        std::printf("unreadable  %s: %s\n", p.file.c_str(), p.message.c_str());
+    for (const auto& e : report.errors)
+        std::printf("left out    %s:%d: %s\n", e.file.c_str(), e.line, e.message.c_str());
+    for (const auto& w : report.warnings)
+        std::printf("warning     %s:%d: %s\n", w.file.c_str(), w.line, w.message.c_str());
+    std::printf("%zu of %zu rule files compiled, %zu rules\n", report.compiled, report.files,
+                report.rules);
+    if (!rules) return 2;
+    return report.errors.empty() && problems.empty() ? 0 : 1;
+}
+
 int run_scan(const ScanOptions& given) {
     ScanOptions options = given;
+    if (!load_detection(options, options.engine, false)) return 2;
     if (!options.extract_dir.empty()) {
         std::error_code ec;
         std::filesystem::create_directories(options.extract_dir, ec);

@@ -10,8 +10,7 @@ namespace kagami {
 namespace {
 
 constexpr FindingKind kMessageTooLarge{
-    "limit.message.bytes", "The message is larger than the limit; only its beginning was analysed",
-    1.0, ""};
+    "limit.message.bytes", "The message is larger than the limit; only its beginning was analysed", "T1027.001"};
 
 // The parts that carry files: attachments, and inline parts other than the text a
 // mail client shows (an inline HTML body only when it has script: HTML smuggling).
@@ -57,6 +56,10 @@ std::vector<std::string> passwords_of(const mime::Message& m, std::size_t max) {
 
 }  // namespace
 
+Engine::Engine(EngineOptions options) : options_(std::move(options)) {
+    if (!options_.policy) options_.policy = score::Policy::bundled();
+}
+
 ScanResult Engine::scan(const ingest::RawMessage& raw) const {
     ScanResult r;
     r.path = raw.path;
@@ -74,18 +77,27 @@ ScanResult Engine::scan(const ingest::RawMessage& raw) const {
     r.headers = detect::analyze_headers(r.message);
     findings.insert(findings.end(), r.message.findings.begin(), r.message.findings.end());
     findings.insert(findings.end(), r.headers.findings.begin(), r.headers.findings.end());
+    detect::MessageDetection detection(options_.detection, options_.limits);
     auto attachments = attachments_of(r.message);
     if (!attachments.empty()) {
+        auto visit = [&](const analyzers::Artifact& a, std::string_view content) {
+            detection.on_artifact(a, content);
+            if (options_.on_artifact) options_.on_artifact(a, content);
+        };
         auto analysis = analyzers::analyze(
             attachments, passwords_of(r.message, options_.limits.max_password_candidates),
-            options_.limits, options_.on_artifact);
+            options_.limits, visit);
         r.artifacts = std::move(analysis.artifacts);
         findings.insert(findings.end(), std::make_move_iterator(analysis.findings.begin()),
                         std::make_move_iterator(analysis.findings.end()));
     }
-    auto scored = score::score(std::move(findings), options_.thresholds);
+    auto detected = detection.finish(bytes, r.message, r.headers, r.artifacts);
+    findings.insert(findings.end(), std::make_move_iterator(detected.begin()),
+                    std::make_move_iterator(detected.end()));
+    auto scored = score::score(std::move(findings), *options_.policy);
     r.verdict = scored.verdict;
     r.score = scored.score;
+    r.thresholds = options_.policy->thresholds();
     r.findings = std::move(scored.findings);
     return r;
 }

@@ -4,6 +4,7 @@
 #include <string>
 
 #include "analyzers/dispatch.h"
+#include "detect/detection.h"
 #include "detect/header/header_analysis.h"
 #include "ingest/source.h"
 #include "kagami/limits.h"
@@ -15,7 +16,11 @@ namespace kagami {
 
 struct EngineOptions {
     Limits limits;
-    score::Thresholds thresholds;
+    /// Weights, combinations and thresholds; null: the bundled policy.
+    std::shared_ptr<const score::Policy> policy;
+    /// Rules, feeds, lexicon and organisations; each detector is off while null
+    /// (detect::bundled_content() gives what a fresh install runs with).
+    detect::Content detection;
     /// Called with every artifact and its bytes while they are in memory (from the
     /// scanning thread; must be thread-safe when one Engine serves several threads).
     analyzers::ArtifactVisitor on_artifact;
@@ -31,13 +36,14 @@ struct ScanResult {
     std::vector<analyzers::Artifact> artifacts;  ///< attachments and what they contain
     Verdict verdict = Verdict::clean;
     double score = 0;
+    score::Thresholds thresholds;  ///< of the policy that gave the verdict
     std::vector<Finding> findings;  ///< every finding, heaviest first
 };
 
 /// Stateless after construction: one Engine serves every thread.
 class Engine {
 public:
-    explicit Engine(EngineOptions options) : options_(std::move(options)) {}
+    explicit Engine(EngineOptions options);
 
     ScanResult scan(const ingest::RawMessage& raw) const;
 

@@ -115,7 +115,7 @@ std::string to_json_line(const ScanResult& r) {
     json findings = json::array();
     for (const auto& f : r.findings) {
         findings.push_back(json{{"id", f.id},
-                                {"title", f.title},
+                                {"title", safe(f.title)},
                                 {"weight", f.weight},
                                 {"attack", f.attack},
                                 {"evidence", safe(f.evidence)},
@@ -135,6 +135,7 @@ std::string to_json_line(const ScanResult& r) {
         {"subject", safe(m.subject)},
         {"verdict", std::string(verdict_name(r.verdict))},
         {"score", r.score},
+        {"explanation", explain(r)},
         {"parts", json::array({part_json(m.root)})},
         {"lenient_parts", m.lenient ? json::array({part_json(m.lenient->root)}) : json::array()},
         {"urls", std::move(urls)},

@@ -2,6 +2,7 @@
 #pragma once
 
 #include <string>
+#include <vector>
 
 #include "engine.h"
 
@@ -10,6 +11,10 @@ namespace kagami::report {
 /// One JSON object on one line (no trailing newline). The shape is a public interface,
 /// documented in docs/json-output.md: fields are only ever added.
 std::string to_json_line(const ScanResult& r);
+
+/// The verdict in plain sentences, strongest evidence first: the verdict against its
+/// thresholds, then one sentence per finding id that weighs (at most `max_reasons`).
+std::vector<std::string> explain(const ScanResult& r, std::size_t max_reasons = 8);
 
 /// A short analyst report, several lines ending with a newline.
 std::string to_text(const ScanResult& r);

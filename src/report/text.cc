@@ -60,6 +60,9 @@ std::string to_text(const ScanResult& r) {
     };
     out += fmt::format("== {}{}\n", r.path, r.index >= 0 ? fmt::format(" #{}", r.index) : "");
     row("verdict", fmt::format("{} (score {:.1f})", verdict_name(r.verdict), r.score));
+    auto why = explain(r);
+    for (std::size_t i = 0; i < why.size(); ++i)
+        out += core::sanitize_utf8(fmt::format("{:<9}{}\n", i == 0 ? "why" : "", why[i]));
     row("message", fmt::format("{}  {}", r.message_id, human_size(r.size)));
     row("from", m.from.empty() ? "(none)" : addr_list(m.from));
     row("reply-to", addr_list(m.reply_to));
