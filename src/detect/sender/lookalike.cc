@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <array>
+#include <bit>
 #include <cstdio>
 
 #include "core/text.h"
@@ -31,6 +32,18 @@ bool is_trick_word(std::string_view w) {
     static constexpr std::array<std::string_view, 14> kWords = {
         "jp", "japan", "go",   "gov",  "co",    "or",   "ac",
         "lg", "ne",    "gojp", "cojp", "govjp", "orjp", "acjp"};
+    return std::find(kWords.begin(), kWords.end(), w) != kWords.end();
+}
+
+// Words a fake adds to a brand's name: "amazon-security", "paypal-login", "apple-id-verify".
+bool is_brand_trick_word(std::string_view w) {
+    static constexpr std::array<std::string_view, 40> kWords = {
+        "security", "secure",  "support",      "account",  "accounts", "login",   "signin",
+        "logon",    "verify",  "verification", "check",    "update",   "service", "services",
+        "help",     "billing", "payment",      "alert",    "notice",   "info",    "online",
+        "customer", "care",    "center",       "centre",   "id",       "auth",    "confirm",
+        "official", "team",    "app",          "mail",     "web",      "member",  "members",
+        "com",      "net",     "safe",         "recovery", "unlock"};
     return std::find(kWords.begin(), kWords.end(), w) != kWords.end();
 }
 
@@ -203,7 +216,12 @@ std::optional<Lookalike> find_lookalike(const Directory::Impl& dir, std::string_
         if (it == dir.by_label.end()) continue;
         for (std::size_t idx : it->second) {
             const LookalikeTarget& t = dir.targets[idx];
-            if (t.suffix.find('.') == std::string::npos && t.suffix != "jp") continue;
+            // Brands' names are long enough to stand under ".com" too ("paypal-com.xyz",
+            // "paypal.com.example.net"); but the brand's label under a country's own
+            // suffix ("apple.com.cn") is most likely the brand's own domain.
+            if (t.suffix.find('.') == std::string::npos && t.suffix != "jp" &&
+                (!t.brand || reg_label == t.label))
+                continue;
             std::vector<std::string> want = split_tokens(t.label_skeleton);
             want.insert(want.end(), t.suffix_tokens.begin(), t.suffix_tokens.end());
             if (i + want.size() > tokens.size() ||
@@ -257,7 +275,10 @@ std::optional<Lookalike> find_lookalike(const Directory::Impl& dir, std::string_
                         code_points(t.label) < 4)
                         continue;
                 } else {
-                    if (!std::all_of(extras.begin(), extras.end(), is_trick_word)) continue;
+                    bool tricks = std::all_of(extras.begin(), extras.end(), [&](const auto& w) {
+                        return is_trick_word(w) || (t.brand && is_brand_trick_word(w));
+                    });
+                    if (!tricks) continue;
                     std::string words;
                     for (const auto& w : extras) words += (words.empty() ? "" : "-") + w;
                     add(how, "'" + words + "' added");
@@ -269,17 +290,21 @@ std::optional<Lookalike> find_lookalike(const Directory::Impl& dir, std::string_
     }
 
     // (b) A letter or two changed in the label under the same suffix: "jaxxa.jp".
-    if (!is_vetted_suffix(reg_suffix)) {
+    auto same_suffix = dir.by_length.find(reg_suffix);
+    if (!is_vetted_suffix(reg_suffix) && same_suffix != dir.by_length.end()) {
+        const auto& by_length = same_suffix->second;
         std::size_t len = code_points(label_uni);
         std::string sk_label = skeleton(label_uni);
+        std::uint64_t label_chars = char_mask(sk_label);
         if (len >= 4) {
             for (std::size_t l = len - 2; l <= len + 2; ++l) {
-                if (l < 4 || l >= dir.by_length.size()) continue;
-                for (std::size_t idx : dir.by_length[l]) {
+                if (l < 4 || l >= by_length.size()) continue;
+                for (std::size_t idx : by_length[l]) {
                     const LookalikeTarget& t = dir.targets[idx];
-                    if (t.suffix != reg_suffix) continue;
                     std::size_t k = l >= 8 ? 2 : 1;
                     if ((len > l ? len - l : l - len) > k) continue;
+                    if (std::popcount(label_chars ^ t.label_chars) > static_cast<int>(2 * k))
+                        continue;
                     std::size_t dist = edit_distance(sk_label, t.label_skeleton, k);
                     if (dist == 0 || dist > k) continue;
                     std::string how = describe_change(label_uni, t.label);

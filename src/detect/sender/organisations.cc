@@ -1,6 +1,7 @@
 #include "detect/sender/organisations.h"
 
 #include <toml++/toml.h>
+#include <unicode/uchar.h>
 #include <unicode/uidna.h>
 #include <unicode/uspoof.h>
 
@@ -153,6 +154,11 @@ void build_indexes(Directory::Impl& d) {
     for (std::size_t o = 0; o < d.orgs.size(); ++o)
         for (const auto& dom : d.orgs[o].domains) d.by_domain[dom].push_back(o);
 
+    d.brand.resize(d.orgs.size());
+    for (std::size_t o = 0; o < d.orgs.size(); ++o) d.brand[o] = d.orgs[o].kind == "brand";
+    std::sort(d.brand_words.begin(), d.brand_words.end(),
+              [](const std::string& a, const std::string& b) { return a.size() > b.size(); });
+
     // One look-alike target per registrable domain, owned by the first organisation that
     // lists it as it is ("mod.go.jp" is 防衛省's even though 防衛研究所 lists a subdomain).
     std::unordered_set<std::string> seen;
@@ -162,18 +168,24 @@ void build_indexes(Directory::Impl& d) {
             if (reg != dom || !seen.insert(reg).second) continue;
             std::size_t dot = reg.find('.');
             if (dot == std::string::npos || dot == 0) continue;
+            std::size_t label_len = code_points(idn_to_unicode(reg.substr(0, dot)));
+            if (d.brand[o] && label_len < kBrandLookalikeMinLabel) continue;
             LookalikeTarget t;
             t.domain = reg;
             t.label = reg.substr(0, dot);
             t.suffix = reg.substr(dot + 1);
             t.label_skeleton = skeleton(idn_to_unicode(t.label));
-            for (const auto& tok : split_tokens(t.suffix)) t.suffix_tokens.push_back(tok);
+            // Skeletons, as the tokens they are compared with: "com" is "corn".
+            for (const auto& tok : split_tokens(skeleton(t.suffix))) t.suffix_tokens.push_back(tok);
             t.org = o;
+            t.brand = d.brand[o];
+            t.label_chars = char_mask(t.label_skeleton);
             std::size_t idx = d.targets.size();
             d.by_skeleton.emplace(skeleton(idn_to_unicode(reg)), idx);
             d.by_label[split_tokens(t.label_skeleton).front()].push_back(idx);
-            std::size_t len = code_points(idn_to_unicode(t.label));
-            if (len >= 4 && len < d.by_length.size()) d.by_length[len].push_back(idx);
+            std::size_t min_edit = t.brand ? kBrandEditMinLabel : 4;
+            if (label_len >= min_edit && label_len < 64)
+                d.by_length[t.suffix][label_len].push_back(idx);
             d.targets.push_back(std::move(t));
         }
     }
@@ -294,6 +306,46 @@ bool Directory::Impl::belongs_to(std::string_view domain, std::size_t org) const
     return false;
 }
 
+bool Directory::Impl::brand_alone(std::string_view text, const std::vector<NameMatch>& matches,
+                                  std::size_t org) const {
+    auto covered_until = [&](std::size_t i) {
+        std::size_t end = i;
+        for (const auto& m : matches)
+            // Another brand beside it is a co-brand ("Amazon Visa"), not a sentence.
+            if ((m.org == org || brand[m.org]) && m.pos <= i && m.pos + m.len > i)
+                end = std::max(end, m.pos + m.len);
+        return end;
+    };
+    bool named = false;
+    for (std::size_t i = 0; i < text.size();) {
+        if (std::size_t end = covered_until(i); end > i) {
+            named = true;
+            i = end;
+            continue;
+        }
+        bool word = false;
+        for (const auto& w : brand_words) {
+            if (text.compare(i, w.size(), w) != 0) continue;
+            std::size_t end = i + w.size();
+            // ASCII words stand alone: "team" but not "teammate".
+            if (is_ascii(w) && end < text.size() &&
+                is_ascii_alnum(static_cast<unsigned char>(text[end])) &&
+                is_ascii_alnum(static_cast<unsigned char>(w.back())))
+                continue;
+            i = end;
+            word = true;
+            break;
+        }
+        if (word) continue;
+        auto c = static_cast<unsigned char>(text[i]);
+        char32_t cp = decode_at(text, i);
+        if (c < 0x80 ? is_ascii_alnum(c) : (cp == 0 || u_isalnum(static_cast<UChar32>(cp))))
+            return false;  // a word that is neither the brand nor a service word
+        i += c < 0x80 ? 1 : c >= 0xF0 ? 4 : c >= 0xE0 ? 3 : 2;
+    }
+    return named;
+}
+
 std::vector<NameMatch> Directory::Impl::find_names(std::string_view text) const {
     std::vector<NameMatch> found;
     for (std::size_t i = 0; i + 1 < text.size() && found.size() < kMaxMatches; ++i) {
@@ -392,10 +444,15 @@ std::shared_ptr<const Directory> Directory::parse(std::string_view toml_text, st
                 *error = line_of(*dn) + "[directory] must be a table";
                 return nullptr;
             }
-            std::vector<std::string> words, skip;
+            std::vector<std::string> words, skip, brand_words;
             if (!read_strings(*dt, "context", words, error, "[directory]") ||
-                !read_strings(*dt, "not_lookalikes", skip, error, "[directory]"))
+                !read_strings(*dt, "not_lookalikes", skip, error, "[directory]") ||
+                !read_strings(*dt, "brand_words", brand_words, error, "[directory]"))
                 return nullptr;
+            for (const auto& w : brand_words) {
+                std::string f = core::fold_for_match(core::trim(w));
+                if (!f.empty() && f.size() <= kMaxNameBytes) impl->brand_words.push_back(f);
+            }
             for (const auto& w : words)
                 if (!w.empty()) impl->context.push_back(core::fold_for_match(w));
             for (const auto& s : skip) {

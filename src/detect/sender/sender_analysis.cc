@@ -24,6 +24,10 @@ constexpr FindingKind kDisplayNameOther{
     "sender.impersonation.display_name_other_domain",
     "The display name claims a known organisation but the mail comes from an unrelated domain",
     "T1656,T1566.001"};
+constexpr FindingKind kBrand{
+    "sender.impersonation.brand",
+    "The display name is a well-known brand but the mail comes from an unrelated domain",
+    "T1656,T1566.002"};
 constexpr FindingKind kSignature{
     "sender.impersonation.signature",
     "The signature gives a known organisation as the sender's affiliation but the sender's "
@@ -63,6 +67,15 @@ std::string host_of_url(std::string_view url) {
     if (!url.empty() && url.front() == '[') return {};  // IPv6 literal
     url = url.substr(0, url.find(':'));
     return std::string(url);
+}
+
+// A mailing list's copy: List-Id or List-Post, or From rewritten to "'Name' via List".
+bool is_mailing_list(const mime::Message& msg, const mime::MailAddress& from) {
+    for (const auto& h : msg.headers) {
+        if (h.name.size() != 7 && h.name.size() != 9) continue;
+        if (core::iequals(h.name, "List-Id") || core::iequals(h.name, "List-Post")) return true;
+    }
+    return core::ifind(from.display_name, " via ") != std::string::npos;
 }
 
 bool is_bulk(const mime::Message& msg, const mime::MailAddress& from) {
@@ -112,6 +125,7 @@ public:
             from_domain_ = normalise_domain(mime::address_domain(from_->address));
             from_free_ = !from_domain_.empty() && is_freemail(organisational_domain(from_domain_));
             bulk_ = is_bulk(msg_, *from_);
+            mailing_list_ = is_mailing_list(msg_, *from_);
         }
         lookalikes();
         display_name();
@@ -186,10 +200,20 @@ private:
 
     void display_name() {
         if (!from_ || from_->display_name.empty() || from_domain_.empty()) return;
-        std::string folded = core::fold_for_match(from_->display_name.substr(0, 1024));
+        // "™" folds to "tm" and would glue itself to the name ("McAfee™").
+        std::string name = from_->display_name.substr(0, 1024);
+        for (std::size_t p = name.find("\u2122"); p != std::string::npos;
+             p = name.find("\u2122", p))
+            name.replace(p, 3, " ");
+        std::string folded = core::fold_for_match(name);
+        std::vector<NameMatch> matches = impl_.find_names(folded);
         std::vector<std::size_t> orgs;
-        for (const auto& m : impl_.find_names(folded))
-            if (std::find(orgs.begin(), orgs.end(), m.org) == orgs.end()) orgs.push_back(m.org);
+        for (const auto& m : matches) {
+            if (std::find(orgs.begin(), orgs.end(), m.org) != orgs.end()) continue;
+            // A brand is the sender only when the display name is the brand itself.
+            if (impl_.brand[m.org] && !impl_.brand_alone(folded, matches, m.org)) continue;
+            orgs.push_back(m.org);
+        }
         if (orgs.empty()) return;
         for (std::size_t o : orgs)
             if (impl_.belongs_to(from_domain_, o)) {
@@ -199,8 +223,13 @@ private:
         for (std::size_t o : orgs) {
             if (delegated_by(o, !from_free_ && !from_lookalike_)) return;
         }
+        // The role addresses of a mail service are the service's own (its bounces come
+        // from "Microsoft Outlook <postmaster@outlook.com>"); no user can register them.
+        std::string local = core::to_lower(from_->address.substr(0, from_->address.find('@')));
+        if (local == "postmaster" || local == "mailer-daemon") return;
         std::size_t o = orgs.front();
         const Organisation& org = impl_.orgs[o];
+        bool brand = impl_.brand[o];
         std::string evidence = from_->display_name + " <" + from_->address + ">";
         if (from_free_ || from_lookalike_) {
             Finding f = make_finding(kDisplayName, evidence, "From");
@@ -209,10 +238,13 @@ private:
                                   : "on a look-alike domain (" + from_domain_ + ")");
             out_.push_back(std::move(f));
         } else {
-            if (bulk_) return;  // newsletters and lists sent through other domains
-            Finding f = make_finding(kDisplayNameOther, evidence, "From");
-            f.title = "The display name claims " + org.name + " but the mail comes from " +
-                      organisational_domain(from_domain_);
+            // Newsletters and lists sent through other domains. A brand's own newsletter
+            // comes from its domain (DMARC alignment), so for a brand only a real mailing
+            // list excuses it: List-Unsubscribe and Feedback-ID are in every spam kit.
+            if (brand ? mailing_list_ : bulk_) return;
+            Finding f = make_finding(brand ? kBrand : kDisplayNameOther, evidence, "From");
+            f.title = "The display name " + std::string(brand ? "is " : "claims ") + org.name +
+                      " but the mail comes from " + organisational_domain(from_domain_);
             out_.push_back(std::move(f));
         }
         claimed_.push_back(o);
@@ -227,6 +259,9 @@ private:
         if (!part) part = first_text(msg_.root, "text/html");
         if (!part) return;
         for (const auto& a : signature_affiliations(impl_, part->text)) {
+            // People mention Amazon and Microsoft in their signatures; brands are claimed
+            // in the display name or not at all.
+            if (impl_.brand[a.org]) continue;
             if (impl_.belongs_to(from_domain_, a.org)) return;  // a real member
             if (std::find(claimed_.begin(), claimed_.end(), a.org) != claimed_.end()) return;
             if (real_org_ && *real_org_ == a.org) return;
@@ -253,6 +288,10 @@ private:
         // UTC is what servers, cloud mail and scripts on rented hosts stamp: not a place.
         auto foreign = [](int m) { return m != kJapanOffset && m != 0; };
 
+        // Brands are global: where their mail is written says nothing.
+        claimed_.erase(std::remove_if(claimed_.begin(), claimed_.end(),
+                                      [&](std::size_t o) { return impl_.brand[o]; }),
+                       claimed_.end());
         if (!claimed_.empty()) {
             // The Date header is the writer's own clock. When it is missing, the first
             // server's; when both are there and differ, header.timezone_mismatch speaks.
@@ -273,9 +312,11 @@ private:
         // A Japanese domain: travel is normal, so the writer's clock alone says little; but
         // a first server (not a global provider) that keeps the same foreign time is a
         // machine abroad sending as the Japanese domain.
+        const Organisation* owner = dir_.owner_of(from_domain_);
         bool japanese = (from_domain_.size() > 3 &&
                          from_domain_.compare(from_domain_.size() - 3, 3, ".jp") == 0) ||
-                        real_org_.has_value() || dir_.owner_of(from_domain_) != nullptr;
+                        (real_org_ && !impl_.brand[*real_org_]) ||
+                        (owner && owner->kind != "brand");
         if (!japanese || from_free_ || !date || !hop || *date != *hop || !foreign(*date)) return;
         // The organisation's own server abroad (a branch office) is not a stranger.
         if (organisational_domain(hop_host) == organisational_domain(from_domain_)) return;
@@ -297,6 +338,7 @@ private:
     std::string from_domain_;
     bool from_free_ = false;
     bool bulk_ = false;
+    bool mailing_list_ = false;
     std::optional<Lookalike> from_lookalike_;
     std::optional<std::size_t> real_org_;
     std::vector<std::size_t> claimed_;  ///< organisations claimed and not backed by the domain
