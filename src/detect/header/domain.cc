@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <array>
+#include <unordered_map>
 
 #include "core/text.h"
 
@@ -16,8 +17,15 @@ std::string organisational_domain(std::string_view domain) {
     // the copy built into libpsl; it is loaded once and read-only afterwards.
     static const psl_ctx_t* psl = psl_latest(nullptr);
     if (!psl || d.empty()) return d;
+    // A message asks about the same few hosts many times (every link, every hop, every
+    // detector): a small per-thread memo saves most of libpsl's lookups.
+    thread_local std::unordered_map<std::string, std::string> memo;
+    if (auto it = memo.find(d); it != memo.end()) return it->second;
+    if (memo.size() >= 4096) memo.clear();
     const char* reg = psl_registrable_domain(psl, d.c_str());
-    return reg ? std::string(reg) : d;
+    std::string out = reg ? std::string(reg) : d;
+    memo.emplace(std::move(d), out);
+    return out;
 }
 
 bool is_mail_provider_host(std::string_view host) {
