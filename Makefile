@@ -35,12 +35,18 @@ fuzz: deps
 fuzz-smoke: fuzz
 	@./scripts/fuzz-smoke.sh build/fuzz/fuzz $(FUZZ_SECONDS)
 
-# Real phishing mail, then attachment-heavy mail: every Office document, RTF and shortcut
-# of the oletools and LnkParse3 test data mailed as an attachment.
+# Real phishing mail (bundled rules and a 100,000-indicator feed; then 1,000 and 1,000,000
+# to show the cost does not grow), then attachment-heavy mail: every Office document, RTF
+# and shortcut of the oletools and LnkParse3 test data mailed as an attachment; then the
+# intel feed loads and matches, and the lure lexicon, alone.
 bench: release
 	@./build/release/bench/throughput ../shared/corpora/phishing_pot/email
+	@for n in 1000 1000000; do ./build/release/bench/throughput --rounds 1 --indicators $$n \
+	  ../shared/corpora/phishing_pot/email | grep -E 'intel|pipeline'; done
 	@./build/release/bench/throughput --attach ../shared/corpora/oletools_test_data/test-data \
 	  ../shared/corpora/lnkparse3_samples/samples
+	@./build/release/bench/intel_bench
+	@./build/release/bench/lure_bench
 
 format:
 	@find src include cli tests fuzz bench -name '*.cc' -o -name '*.h' | xargs clang-format -i
