@@ -132,6 +132,11 @@ public:
         signature();
         if (from_free_) out_.push_back(make_finding(kFreemail, from_->address, "From"));
         time_zone();
+        // Evidence quotes headers as they came (a Received host may hold any byte).
+        for (auto& f : out_) {
+            f.evidence = core::sanitize_utf8(f.evidence);
+            f.title = core::sanitize_utf8(f.title);
+        }
         return std::move(out_);
     }
 
