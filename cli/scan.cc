@@ -136,29 +136,11 @@ bool load_detection(const ScanOptions& options, EngineOptions& engine, bool verb
 }
 
 int run_rules_check(const ScanOptions& options) {
-    std::vector<detect::yara::RuleFile> files;
-    if (options.content.bundled_rules) files = detect::yara::RuleSet::bundled_files();
-    std::vector<detect::yara::CompileProblem> problems;
-    for (const auto& path : options.content.rule_paths) {
-        std::error_code ec;
-        if (std::filesystem::is_directory(path, ec)) {
-            auto found = detect::yara::RuleSet::read_dir(path, &problems);
-            files.insert(files.end(), found.begin(), found.end());
-        } else {
-            std::ifstream in(path, std::ios::binary);
-            std::ostringstream text;
-            text << in.rdbuf();
-            if (!in) {
-                problems.push_back({path.string(), 0, "cannot read the file"});
-                continue;
-            }
-            files.push_back({path.string(), text.str()});
-        }
-    }
+    std::vector<std::string> unreadable;
+    auto files = detect::rule_files(options.content, unreadable);
     detect::yara::CompileReport report;
     auto rules = detect::yara::RuleSet::compile(files, &report);
-    for (const auto& p : problems)
-        std::printf("unreadable  %s: %s\n", p.file.c_str(), p.message.c_str());
+    for (const auto& u : unreadable) std::printf("unreadable  %s\n", u.c_str());
     for (const auto& e : report.errors)
         std::printf("left out    %s:%d: %s\n", e.file.c_str(), e.line, e.message.c_str());
     for (const auto& w : report.warnings)
@@ -166,7 +148,7 @@ int run_rules_check(const ScanOptions& options) {
     std::printf("%zu of %zu rule files compiled, %zu rules\n", report.compiled, report.files,
                 report.rules);
     if (!rules) return 2;
-    return report.errors.empty() && problems.empty() ? 0 : 1;
+    return report.errors.empty() && unreadable.empty() ? 0 : 1;
 }
 
 int run_scan(const ScanOptions& given) {

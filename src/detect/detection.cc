@@ -80,10 +80,8 @@ std::filesystem::path default_cache() {
 
 }  // namespace
 
-ContentLoad load_content(const ContentOptions& options) {
-    ContentLoad load;
-    auto& c = load.content;
-
+std::vector<yara::RuleFile> rule_files(const ContentOptions& options,
+                                       std::vector<std::string>& unreadable) {
     std::vector<yara::RuleFile> files;
     if (options.bundled_rules) files = yara::RuleSet::bundled_files();
     for (const auto& path : options.rule_paths) {
@@ -91,19 +89,29 @@ ContentLoad load_content(const ContentOptions& options) {
         if (std::filesystem::is_directory(path, ec)) {
             std::vector<yara::CompileProblem> problems;
             auto found = yara::RuleSet::read_dir(path, &problems);
-            for (const auto& p : problems) load.warnings.push_back(p.file + ": " + p.message);
-            if (found.empty()) load.warnings.push_back(path.string() + ": no .yar or .yara files");
+            for (const auto& p : problems) unreadable.push_back(p.file + ": " + p.message);
+            if (found.empty()) unreadable.push_back(path.string() + ": no .yar or .yara files");
             files.insert(files.end(), std::make_move_iterator(found.begin()),
                          std::make_move_iterator(found.end()));
         } else {
             std::string error;
             std::string text = read_text_file(path, &error);
             if (!error.empty())
-                load.errors.push_back("--rules " + error);
+                unreadable.push_back(error);
             else
                 files.push_back({path.string(), std::move(text)});
         }
     }
+    return files;
+}
+
+ContentLoad load_content(const ContentOptions& options) {
+    ContentLoad load;
+    auto& c = load.content;
+
+    std::vector<std::string> unreadable;
+    std::vector<yara::RuleFile> files = rule_files(options, unreadable);
+    for (auto& u : unreadable) load.errors.push_back("--rules " + std::move(u));
     if (!files.empty()) {
         std::filesystem::path cache = options.rule_cache;
         if (cache.empty())

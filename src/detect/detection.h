@@ -13,15 +13,13 @@
 
 #include "analyzers/dispatch.h"
 #include "detect/header/header_analysis.h"
+#include "detect/yara/rules.h"
 #include "kagami/finding.h"
 #include "kagami/limits.h"
 #include "mime/message.h"
 
 namespace kagami::detect {
 
-namespace yara {
-class RuleSet;
-}
 namespace intel {
 class IndicatorSet;
 }
@@ -61,6 +59,11 @@ struct ContentLoad {
     std::vector<std::string> warnings;  ///< a rule file or feed entries were left out
     std::vector<std::string> notes;     ///< what was loaded
 };
+
+/// The rule files `options` names (bundled first, then each --rules folder or file, in
+/// path order); what cannot be read is described in `unreadable`.
+std::vector<yara::RuleFile> rule_files(const ContentOptions& options,
+                                       std::vector<std::string>& unreadable);
 
 /// Loads the bundled content and the user's. Never throws.
 ContentLoad load_content(const ContentOptions& options);
