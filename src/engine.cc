@@ -10,7 +10,8 @@ namespace kagami {
 namespace {
 
 constexpr FindingKind kMessageTooLarge{
-    "limit.message.bytes", "The message is larger than the limit; only its beginning was analysed", "T1027.001"};
+    "limit.message.bytes", "The message is larger than the limit; only its beginning was analysed",
+    "T1027.001"};
 
 // The parts that carry files: attachments, and inline parts other than the text a
 // mail client shows (an inline HTML body only when it has script: HTML smuggling).

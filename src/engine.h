@@ -36,7 +36,7 @@ struct ScanResult {
     std::vector<analyzers::Artifact> artifacts;  ///< attachments and what they contain
     Verdict verdict = Verdict::clean;
     double score = 0;
-    score::Thresholds thresholds;  ///< of the policy that gave the verdict
+    score::Thresholds thresholds;   ///< of the policy that gave the verdict
     std::vector<Finding> findings;  ///< every finding, heaviest first
 };
 

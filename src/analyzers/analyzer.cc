@@ -8,7 +8,8 @@ namespace {
 constexpr FindingKind kTotalBytes{
     "limit.artifact.total_bytes",
     "More was packed inside the attachments than the unpacked-bytes limit allows; the rest "
-    "was not analysed", "T1027"};
+    "was not analysed",
+    "T1027"};
 
 }  // namespace
 

@@ -15,13 +15,16 @@ namespace {
 
 constexpr FindingKind kDepth{"limit.artifact.depth",
                              "Files are nested deeper than the depth limit; the innermost "
-                             "were not unpacked", "T1027"};
+                             "were not unpacked",
+                             "T1027"};
 constexpr FindingKind kEntries{"limit.artifact.entries",
                                "The attachments hold more files than the entry limit; the "
-                               "rest were not analysed", "T1027"};
+                               "rest were not analysed",
+                               "T1027"};
 constexpr FindingKind kTime{"limit.artifact.time",
                             "Analysing the attachments took longer than the time limit; the "
-                            "rest were only hashed", "T1027"};
+                            "rest were only hashed",
+                            "T1027"};
 constexpr FindingKind kAnalyzerFailed{
     "internal.analyzer_failed", "An analyzer failed on this file; it was only hashed", "T1027"};
 

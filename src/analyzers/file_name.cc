@@ -12,19 +12,22 @@ namespace {
 
 constexpr FindingKind kBidi{"file.name.bidi",
                             "The file name contains a bidirectional control character that "
-                            "makes the extension read backwards", "T1036.002"};
+                            "makes the extension read backwards",
+                            "T1036.002"};
 constexpr FindingKind kDoubleExtension{
     "file.name.double_extension",
     "The file name shows a document extension before the real, executable one", "T1036.007"};
 constexpr FindingKind kPadding{"file.name.padding",
                                "The file name is padded with blanks so that its real "
-                               "extension is pushed out of sight", "T1036"};
+                               "extension is pushed out of sight",
+                               "T1036"};
 constexpr FindingKind kExecutableName{
     "file.name.executable", "An attachment has a file type Windows runs when it is opened",
     "T1204.002"};
 constexpr FindingKind kDiskImage{"file.disk_image",
                                  "A disk image arrived by mail: files inside it lose the "
-                                 "mark of the web", "T1553.005"};
+                                 "mark of the web",
+                                 "T1553.005"};
 constexpr FindingKind kDisguisedExecutable{
     "file.type_mismatch.executable",
     "The content is a program or shortcut but the name says it is another kind of file",

@@ -21,8 +21,8 @@ constexpr FindingKind kPartsLimit{
     "limit.mime.parts", "More MIME parts than the limit; the rest is not analysed", "T1027"};
 constexpr FindingKind kHeadersLimit{"limit.mime.headers", "More header fields than the limit",
                                     "T1027"};
-constexpr FindingKind kHeaderBytesLimit{"limit.mime.header_bytes",
-                                        "A header field longer than the limit was cut", "T1027.001"};
+constexpr FindingKind kHeaderBytesLimit{
+    "limit.mime.header_bytes", "A header field longer than the limit was cut", "T1027.001"};
 constexpr FindingKind kDecodedLimit{
     "limit.mime.decoded_bytes",
     "Decoded content larger than the limit; later parts are not decoded", "T1027.001"};
@@ -30,7 +30,8 @@ constexpr FindingKind kLinksLimit{"limit.mime.links", "More links than the limit
 constexpr FindingKind kNotMime{"mime.no_headers",
                                "The data has no message header; read as a plain body", "T1566"};
 constexpr FindingKind kMalformed{"mime.malformed", "Malformed MIME structure", "T1027"};
-constexpr FindingKind kEvasion{"mime.parser_evasion", "MIME structure crafted to confuse parsers", "T1027"};
+constexpr FindingKind kEvasion{"mime.parser_evasion", "MIME structure crafted to confuse parsers",
+                               "T1027"};
 constexpr FindingKind kCharsetDetected{
     "mime.charset_mislabelled", "Text charset missing or wrong; detected from the bytes", "T1027"};
 

@@ -44,8 +44,8 @@ Tally scan_folder(const fs::path& dir) {
             if (r.verdict == Verdict::suspicious) ++t.suspicious;
             if (r.verdict == Verdict::malicious) {
                 ++t.malicious;
-                t.malicious_paths.push_back(r.path + (r.index >= 0 ? "#" + std::to_string(r.index)
-                                                                   : std::string()));
+                t.malicious_paths.push_back(
+                    r.path + (r.index >= 0 ? "#" + std::to_string(r.index) : std::string()));
             }
             std::set<std::string> ids;
             for (const auto& f : r.findings)
@@ -74,12 +74,12 @@ TEST_P(CorpusScan, EveryMessageScansAndBenignMailIsNeverMalicious) {
     fs::path dir = test::corpora_dir() / c.name / c.folder;
     if (!fs::exists(dir)) GTEST_SKIP() << "no corpus " << dir;
     Tally t = scan_folder(dir);
-    std::printf("%s/%s: %zu messages, %zu bytes, %zu files not mail; %zu suspicious (%.1f%%), "
-                "%zu malicious (%.1f%%)\n",
-                c.name, c.folder, t.messages, t.bytes, t.errors, t.suspicious,
-                100.0 * static_cast<double>(t.suspicious) / static_cast<double>(t.messages),
-                t.malicious,
-                100.0 * static_cast<double>(t.malicious) / static_cast<double>(t.messages));
+    std::printf(
+        "%s/%s: %zu messages, %zu bytes, %zu files not mail; %zu suspicious (%.1f%%), "
+        "%zu malicious (%.1f%%)\n",
+        c.name, c.folder, t.messages, t.bytes, t.errors, t.suspicious,
+        100.0 * static_cast<double>(t.suspicious) / static_cast<double>(t.messages), t.malicious,
+        100.0 * static_cast<double>(t.malicious) / static_cast<double>(t.messages));
     std::vector<std::pair<std::size_t, std::string>> top;
     for (const auto& [id, n] : t.finding_messages) top.emplace_back(n, id);
     std::sort(top.rbegin(), top.rend());

@@ -19,33 +19,36 @@ using core::ByteReader;
 constexpr FindingKind kPasswordInMessage{
     "archive.encrypted_password_in_message",
     "The archive is encrypted and opens with a password written in the message: the way "
-    "lures get past mail gateways", "T1027.013,T1566.001"};
+    "lures get past mail gateways",
+    "T1027.013,T1566.001"};
 constexpr FindingKind kEncrypted{
     "archive.encrypted",
     "The archive is encrypted and could not be opened, so its contents "
-    "were not analysed", "T1027.013"};
+    "were not analysed",
+    "T1027.013"};
 constexpr FindingKind kPathTraversal{
     "archive.path_traversal",
     "An entry name climbs out of the extraction folder (../ or an absolute path)", "T1203"};
 constexpr FindingKind kOverlapping{
     "archive.overlapping_entries",
-    "Several ZIP entries share the same compressed data: the overlapping-file zip bomb",
-    "T1027"};
-constexpr FindingKind kQuine{"archive.quine",
-                             "The archive contains itself (a zip quine), which unpacks forever", "T1027"};
+    "Several ZIP entries share the same compressed data: the overlapping-file zip bomb", "T1027"};
+constexpr FindingKind kQuine{
+    "archive.quine", "The archive contains itself (a zip quine), which unpacks forever", "T1027"};
 constexpr FindingKind kDiskImageExecutable{
     "archive.disk_image_executable",
     "A disk image holds a shortcut, program or script: files inside an image lose the "
-    "downloaded-from-the-Internet mark", "T1553.005,T1204.002"};
+    "downloaded-from-the-Internet mark",
+    "T1553.005,T1204.002"};
 constexpr FindingKind kLimitEntries{"limit.archive.entries",
                                     "The archive holds more entries than the entry limit; the "
-                                    "rest were not analysed", "T1027"};
+                                    "rest were not analysed",
+                                    "T1027"};
 constexpr FindingKind kLimitRatio{
     "limit.archive.ratio",
     "An entry unpacks to far more than the archive's size (a decompression bomb); it was cut",
     "T1027"};
-constexpr FindingKind kLimitBytes{"limit.archive.bytes",
-                                  "An entry is larger than the unpacked-bytes limit; it was cut", "T1027"};
+constexpr FindingKind kLimitBytes{
+    "limit.archive.bytes", "An entry is larger than the unpacked-bytes limit; it was cut", "T1027"};
 constexpr FindingKind kLimitTime{
     "limit.archive.time", "Unpacking the archive took longer than the time limit; it was cut",
     "T1027"};

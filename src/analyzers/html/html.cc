@@ -19,7 +19,8 @@ namespace {
 namespace ts = textscan;
 
 constexpr FindingKind kSmuggling{
-    "html.smuggling", "The HTML page assembles a file in the browser and saves it (HTML smuggling)", "T1027.006"};
+    "html.smuggling", "The HTML page assembles a file in the browser and saves it (HTML smuggling)",
+    "T1027.006"};
 constexpr FindingKind kCredentialForm{
     "html.credential_form",
     "The HTML page asks for a password and sends it to a web site (credential phishing page)",

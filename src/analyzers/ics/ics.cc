@@ -12,8 +12,8 @@ namespace {
 
 namespace ts = textscan;
 
-constexpr FindingKind kAttachment{
-    "ics.attachment", "A calendar invitation carries an embedded file", "T1566.001"};
+constexpr FindingKind kAttachment{"ics.attachment",
+                                  "A calendar invitation carries an embedded file", "T1566.001"};
 constexpr FindingKind kTooManyLines{
     "limit.ics.lines", "The calendar has more lines than are read; the rest was not analysed",
     "T1027"};

@@ -25,19 +25,23 @@ using core::ByteReader;
 constexpr FindingKind kScriptHost{
     "lnk.target.script_host",
     "The shortcut runs a script host or system binary that downloads or runs code "
-    "(PowerShell, cmd, mshta, rundll32, ...)", "T1204.002,T1059"};
+    "(PowerShell, cmd, mshta, rundll32, ...)",
+    "T1204.002,T1059"};
 constexpr FindingKind kPaddedArguments{
     "lnk.arguments.padded",
     "The shortcut's arguments are padded with whitespace or too long for the Properties "
-    "dialog, which hides the command", "T1027"};
+    "dialog, which hides the command",
+    "T1027"};
 constexpr FindingKind kDocumentIcon{
     "lnk.icon.document",
     "The shortcut shows a document, browser or folder icon while it runs a script host",
     "T1036.008"};
 constexpr FindingKind kHiddenWindow{
-    "lnk.hidden_window", "The shortcut starts its script host minimised, without a visible window", "T1564.003"};
+    "lnk.hidden_window", "The shortcut starts its script host minimised, without a visible window",
+    "T1564.003"};
 constexpr FindingKind kNetworkTarget{"lnk.network_target",
-                                     "The shortcut's target is on a network share or WebDAV path", "T1204.002"};
+                                     "The shortcut's target is on a network share or WebDAV path",
+                                     "T1204.002"};
 constexpr FindingKind kAppendedData{
     "lnk.appended_data",
     "Data is appended after the end of the shortcut, where lures carry an embedded payload",

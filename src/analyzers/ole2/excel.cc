@@ -12,10 +12,10 @@ namespace {
 
 constexpr FindingKind kXlmMacro{
     "ole2.xls.xlm_macro",
-    "The workbook holds an Excel 4.0 (XLM) macro sheet, a way to run code without VBA",
-    "T1059"};
+    "The workbook holds an Excel 4.0 (XLM) macro sheet, a way to run code without VBA", "T1059"};
 constexpr FindingKind kAutoOpen{"ole2.xls.auto_open",
-                                "The workbook defines Auto_Open, which runs a macro when opened", "T1204.002"};
+                                "The workbook defines Auto_Open, which runs a macro when opened",
+                                "T1204.002"};
 
 constexpr std::uint16_t kBof = 0x0809;
 constexpr std::uint16_t kEof = 0x000A;

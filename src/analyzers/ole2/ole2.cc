@@ -19,7 +19,8 @@ namespace kagami::analyzers {
 namespace ole2::detail {
 
 const FindingKind kEncrypted{"ole2.encrypted",
-                             "The Office document is encrypted, so its content cannot be scanned", "T1027"};
+                             "The Office document is encrypted, so its content cannot be scanned",
+                             "T1027"};
 const FindingKind kEntriesLimit{
     "limit.ole2.entries",
     "The compound file holds more entries than the limit allows; the rest was not analysed",
@@ -64,11 +65,13 @@ using namespace ole2::detail;
 constexpr FindingKind kEquationEditor{
     "ole2.equation_editor",
     "The document embeds an Equation Editor object, the vector of CVE-2017-11882 and "
-    "CVE-2018-0802", "T1203"};
+    "CVE-2018-0802",
+    "T1203"};
 constexpr FindingKind kPackageExecutable{
     "ole2.package.executable",
     "The document embeds a file that runs when opened (OLE Package with an executable or "
-    "script name)", "T1204.002"};
+    "script name)",
+    "T1204.002"};
 
 constexpr std::string_view kEquationClsids[] = {"{0002CE02-0000-0000-C000-000000000046}",
                                                 "{0002CE03-0000-0000-C000-000000000046}"};

@@ -26,11 +26,11 @@ constexpr FindingKind kAutoExec{
 constexpr FindingKind kAutoExecSuspicious{
     "vba.auto_exec_suspicious",
     "A macro that runs by itself when the document opens runs commands, downloads or "
-    "injects code", "T1059.005,T1204.002"};
+    "injects code",
+    "T1059.005,T1204.002"};
 constexpr FindingKind kSuspicious{
     "vba.suspicious",
-    "The VBA code uses calls malware uses to run commands, download or drop files",
-    "T1059.005"};
+    "The VBA code uses calls malware uses to run commands, download or drop files", "T1059.005"};
 constexpr FindingKind kObfuscated{
     "vba.obfuscated",
     "The VBA code hides commands, file names or URLs in Chr() chains, hex or base64 strings",
@@ -38,8 +38,7 @@ constexpr FindingKind kObfuscated{
 constexpr FindingKind kDownload{"vba.download", "The VBA code downloads from a URL", "T1105"};
 constexpr FindingKind kLimitBytes{
     "limit.ole2.vba_bytes",
-    "The VBA project decompresses to more than the byte limit; the rest was not analysed",
-    "T1027"};
+    "The VBA project decompresses to more than the byte limit; the rest was not analysed", "T1027"};
 constexpr FindingKind kLimitAnalysis{
     "limit.ole2.vba_analysis",
     "The VBA code is longer than is analysed; only its start was searched", "T1027"};

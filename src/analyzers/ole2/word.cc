@@ -14,8 +14,7 @@ namespace {
 
 constexpr FindingKind kRemoteTemplate{
     "ole2.doc.remote_template",
-    "The Word document attaches a template from a remote location (template injection)",
-    "T1221"};
+    "The Word document attaches a template from a remote location (template injection)", "T1221"};
 
 constexpr std::uint16_t kFibIdent = 0xA5EC;
 constexpr std::uint16_t kEncryptedFlag = 0x0100;

@@ -36,17 +36,18 @@ constexpr FindingKind kExternalFrame{
     "ooxml.external_frame",
     "The document pulls in a remote frame, sub-document or file/UNC/MHTML target when opened",
     "T1221"};
-constexpr FindingKind kDde{"ooxml.dde",
-                           "The document holds a DDE field or link that can start a program",
-                           "T1559.002"};
+constexpr FindingKind kDde{
+    "ooxml.dde", "The document holds a DDE field or link that can start a program", "T1559.002"};
 constexpr FindingKind kXlmMacro{"ooxml.xlm_macro",
                                 "The workbook holds an Excel 4.0 (XLM) macro sheet", "T1059"};
 constexpr FindingKind kLimitParts{"limit.ooxml.parts",
                                   "The package has more parts than the entry limit; the rest "
-                                  "was not read", "T1027"};
+                                  "was not read",
+                                  "T1027"};
 constexpr FindingKind kLimitBytes{"limit.ooxml.bytes",
                                   "A part of the package was larger than the byte budget and "
-                                  "was cut or skipped", "T1027.001"};
+                                  "was cut or skipped",
+                                  "T1027.001"};
 
 // Caps that keep one hostile document from flooding the report.
 constexpr std::size_t kMaxFactsPerName = 200;

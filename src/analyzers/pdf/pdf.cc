@@ -29,23 +29,25 @@ using detail::pdf::Object;
 using detail::pdf::ParseBudget;
 using detail::pdf::Parser;
 
-constexpr FindingKind kJavaScript{"pdf.javascript", "The PDF contains JavaScript",
-                                  "T1059.007"};
+constexpr FindingKind kJavaScript{"pdf.javascript", "The PDF contains JavaScript", "T1059.007"};
 constexpr FindingKind kJavaScriptOnOpen{
     "pdf.javascript_on_open",
     "The PDF runs JavaScript by itself when it is opened (OpenAction, page-open action or "
-    "document-level script)", "T1059.007,T1204.002"};
+    "document-level script)",
+    "T1059.007,T1204.002"};
 constexpr FindingKind kLaunch{"pdf.launch",
-                              "The PDF has a Launch action, which starts a program or opens a file", "T1204.002"};
+                              "The PDF has a Launch action, which starts a program or opens a file",
+                              "T1204.002"};
 constexpr FindingKind kEmbeddedFile{"pdf.embedded_file", "A file is attached inside the PDF",
                                     "T1027.009"};
 constexpr FindingKind kNameObfuscation{
     "pdf.name_obfuscation",
-    "PDF keywords are spelled with #xx escapes, which hides them from simple scanners",
-    "T1027"};
-constexpr FindingKind kOpenActionUri{"pdf.open_action_uri", "Opening the PDF opens a web address", "T1204.001"};
+    "PDF keywords are spelled with #xx escapes, which hides them from simple scanners", "T1027"};
+constexpr FindingKind kOpenActionUri{"pdf.open_action_uri", "Opening the PDF opens a web address",
+                                     "T1204.001"};
 constexpr FindingKind kLimitObjects{
-    "limit.pdf.objects", "The PDF has more objects than kagami reads; the rest were not analysed", "T1027"};
+    "limit.pdf.objects", "The PDF has more objects than kagami reads; the rest were not analysed",
+    "T1027"};
 constexpr FindingKind kLimitDepth{
     "limit.pdf.depth",
     "PDF objects are nested deeper than kagami reads; the deeper part was skipped", "T1027"};
@@ -54,7 +56,8 @@ constexpr FindingKind kLimitDecoded{
     "A PDF stream decodes to more than the size or compression-ratio limit allows; it was cut",
     "T1027"};
 constexpr FindingKind kLimitTime{
-    "limit.pdf.time", "The time budget ran out while reading the PDF; the rest was not analysed", "T1027"};
+    "limit.pdf.time", "The time budget ran out while reading the PDF; the rest was not analysed",
+    "T1027"};
 constexpr FindingKind kLimitEntries{
     "limit.archive.entries",
     "More files are attached than kagami extracts; the rest were not extracted", "T1027"};

@@ -28,11 +28,12 @@ using core::ByteReader;
 
 constexpr FindingKind kExecutable{"pe.executable",
                                   "A Windows executable (PE file) is attached or packed inside "
-                                  "an attachment", "T1204.002"};
-constexpr FindingKind kPacked{"pe.packed",
-                              "The executable is packed: packer section names or compressed code", "T1027.002"};
-constexpr FindingKind kTimestampFuture{"pe.timestamp_future",
-                                       "The executable's compile time is in the future", "T1070.006"};
+                                  "an attachment",
+                                  "T1204.002"};
+constexpr FindingKind kPacked{
+    "pe.packed", "The executable is packed: packer section names or compressed code", "T1027.002"};
+constexpr FindingKind kTimestampFuture{
+    "pe.timestamp_future", "The executable's compile time is in the future", "T1070.006"};
 constexpr FindingKind kSectionLimit{"limit.pe.sections",
                                     "The executable has more sections than are read", "T1027"};
 constexpr FindingKind kImportLimit{"limit.pe.imports",

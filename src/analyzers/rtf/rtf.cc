@@ -36,7 +36,8 @@ constexpr FindingKind kLimitBytes{
     "limit.rtf.bytes", "Embedded object data passed the byte budget and was cut", "T1027.001"};
 constexpr FindingKind kLimitObjects{"limit.rtf.objects",
                                     "The document has more embedded objects than the entry "
-                                    "limit; the rest were not extracted", "T1027"};
+                                    "limit; the rest were not extracted",
+                                    "T1027"};
 
 constexpr std::size_t kMaxCapture = 4096;
 constexpr std::size_t kMaxClass = 256;

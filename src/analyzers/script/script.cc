@@ -22,14 +22,15 @@ constexpr FindingKind kPresent{"script.present",
                                "T1059,T1204.002"};
 constexpr FindingKind kEncodedCommand{
     "script.encoded_command", "The script runs a base64-encoded command", "T1059.001,T1027"};
-constexpr FindingKind kDownloader{
-    "script.downloader", "The script downloads from a URL with a download API", "T1105"};
+constexpr FindingKind kDownloader{"script.downloader",
+                                  "The script downloads from a URL with a download API", "T1105"};
 constexpr FindingKind kObfuscated{
-    "script.obfuscated", "The script hides its code (encoding, character codes, string tricks)", "T1027"};
+    "script.obfuscated", "The script hides its code (encoding, character codes, string tricks)",
+    "T1027"};
 constexpr FindingKind kExecution{
     "script.execution", "The script starts processes or evaluates code it builds", "T1059"};
-constexpr FindingKind kTooManyLayers{
-    "limit.script.layers", "The script has more decoded layers than are read", "T1027"};
+constexpr FindingKind kTooManyLayers{"limit.script.layers",
+                                     "The script has more decoded layers than are read", "T1027"};
 
 constexpr std::size_t kSniffBytes = 8192;
 constexpr std::size_t kMaxLayers = 32;

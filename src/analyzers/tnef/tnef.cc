@@ -23,7 +23,8 @@ namespace {
 constexpr FindingKind kEntriesLimit{
     "limit.tnef.entries",
     "The TNEF stream holds more attachments or attributes than the limit allows; the rest "
-    "was not analysed", "T1027"};
+    "was not analysed",
+    "T1027"};
 
 constexpr std::uint32_t kSignature = 0x223E9F78;
 constexpr std::uint8_t kLevelMessage = 1;

@@ -16,11 +16,13 @@ namespace ts = textscan;
 constexpr FindingKind kRemoteFile{
     "url.remote_file",
     "An Internet Shortcut opens a file on a remote share or file:// path, which runs it "
-    "without the download warning", "T1204.002"};
+    "without the download warning",
+    "T1204.002"};
 constexpr FindingKind kIconRemote{
     "url.icon_remote",
     "An Internet Shortcut takes its icon from a remote share: viewing the folder sends the "
-    "user's NTLM credentials to that host", "T1187"};
+    "user's NTLM credentials to that host",
+    "T1187"};
 
 constexpr std::string_view kSection = "[InternetShortcut]";
 constexpr std::string_view kPropertySection = "[{000214A0-0000-0000-C000-000000000046}]";
