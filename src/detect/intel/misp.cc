@@ -6,17 +6,12 @@
 
 #include "core/text.h"
 #include "detect/intel/internal.h"
+#include "detect/intel/json.h"
 
 namespace kagami::detect::intel {
 namespace {
 
 using simdjson::dom::element;
-
-std::string_view str(element e, const char* key) {
-    std::string_view v;
-    if (e[key].get_string().get(v) != simdjson::SUCCESS) return {};
-    return v;
-}
 
 bool deleted(element e) {
     bool b = false;
