@@ -3,6 +3,10 @@
 
 #include <filesystem>
 #include <string>
+#include <string_view>
+#include <vector>
+
+#include "kagami/finding.h"
 
 namespace kagami::test {
 
@@ -17,5 +21,19 @@ std::string read_file(const std::filesystem::path& path);
 
 /// Lower-case hex SHA-256 of a file's bytes.
 std::string sha256_file(const std::filesystem::path& path);
+
+/// The first finding with `id`, or nullptr.
+inline const Finding* find_finding(const std::vector<Finding>& findings, std::string_view id) {
+    for (const auto& f : findings)
+        if (f.id == id) return &f;
+    return nullptr;
+}
+
+/// "id1 id2 ..." for failure messages.
+inline std::string finding_ids(const std::vector<Finding>& findings) {
+    std::string out;
+    for (const auto& f : findings) out += f.id + " ";
+    return out;
+}
 
 }  // namespace kagami::test

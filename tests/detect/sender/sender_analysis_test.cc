@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "support/mime_builder.h"
+#include "support/test_support.h"
 
 namespace kagami::detect::sender {
 namespace {
@@ -40,15 +41,11 @@ std::vector<Finding> run(const Mail& m) {
 }
 
 const Finding* find(const std::vector<Finding>& fs, std::string_view id) {
-    for (const auto& f : fs)
-        if (f.id == id) return &f;
-    return nullptr;
+    return test::find_finding(fs, id);
 }
 
 std::string ids(const std::vector<Finding>& fs) {
-    std::string out;
-    for (const auto& f : fs) out += f.id + " ";
-    return out;
+    return test::finding_ids(fs);
 }
 
 bool impersonates(const std::vector<Finding>& fs) {
