@@ -13,6 +13,7 @@ packages=(
   libmimalloc-dev
   libarchive-dev libfuzzy-dev libtlsh-dev zlib1g-dev
   libyara-dev libvectorscan-dev libtomlplusplus-dev libsimdjson-dev
+  libsqlite3-dev libpq-dev postgresql libpff-dev
 )
 
 missing=()

@@ -4,6 +4,7 @@
 
 #include "core/text.h"
 #include "ingest/mbox.h"
+#include "ingest/pst.h"
 
 namespace kagami::ingest::detail {
 namespace {
@@ -79,6 +80,7 @@ bool is_header_field(std::string_view line) {
 
 Format sniff_format(std::string_view head) {
     head = head.substr(0, kSniffBytes);
+    if (looks_like_pst(head)) return Format::pst;
     if (head.substr(0, 3) == "\xEF\xBB\xBF") head.remove_prefix(3);
     bool terminated = false;
     std::string_view line;

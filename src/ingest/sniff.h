@@ -10,7 +10,8 @@ namespace kagami::ingest::detail {
 /// Bytes looked at to recognise a file: a whole header block in nearly all mail.
 inline constexpr std::size_t kSniffBytes = 64u << 10;
 
-/// eml, mbox or not_mail from the leading bytes of a file (at most kSniffBytes of them).
+/// eml, mbox, pst or not_mail from the leading bytes of a file (at most kSniffBytes of them).
+///  * "!BDN" at offset 0: an Outlook PST/OST (ANSI or Unicode).
 /// A UTF-8 BOM and leading blank lines are skipped; LF, CRLF and CR line ends are read.
 ///  * "From " + a From_ line, or + any line followed by a header field: mbox.
 ///  * A header field ("Name: value", name of printable ASCII without spaces): eml when the

@@ -15,6 +15,7 @@
 
 #include "ingest/input.h"
 #include "ingest/mbox.h"
+#include "ingest/pst.h"
 #include "ingest/sniff.h"
 
 namespace kagami::ingest {
@@ -144,6 +145,18 @@ void Reader::read_stream(Input& in, const std::string& name, NotMail not_mail) {
             return;
         }
         format = Format::eml;
+    }
+    if (format == Format::pst) {
+        if (name == "-") {
+            fail(Error{Errc::format,
+                       "-: a PST/OST cannot be read from standard input; give its path"});
+            return;
+        }
+        // libpff opens the file by its path; the sniffing stream is not used further.
+        read_pst(
+            name, options_.max_message_bytes, [this](RawMessage&& msg) { deliver(std::move(msg)); },
+            [this](const Error& error) { fail(error); });
+        return;
     }
     if (format == Format::mbox) {
         split_mbox(in, name, options_.max_message_bytes,

@@ -22,15 +22,16 @@ struct RawMessage {
     bool truncated = false;  ///< the message was longer than max_message_bytes and was cut
 };
 
-enum class Format { eml, mbox, maildir, directory, not_mail };
+enum class Format { eml, mbox, maildir, directory, pst, not_mail };
 
 struct ReadOptions {
     std::size_t max_message_bytes = 64u << 20;  ///< longer messages are cut and flagged
 };
 
 /// What a path holds, from its content: a directory with cur/ or new/ is a Maildir, any
-/// other directory is walked; a file starting with an mbox "From " line is an mbox; a file
-/// starting with header fields is one message; anything else is not_mail.
+/// other directory is walked; a file starting with "!BDN" is an Outlook PST/OST; a file
+/// starting with an mbox "From " line is an mbox; a file starting with header fields is one
+/// message; anything else is not_mail.
 Result<Format> detect_format(const std::string& path);
 
 using MessageSink = std::function<void(RawMessage&&)>;
@@ -38,12 +39,15 @@ using ErrorSink = std::function<void(const Error&)>;
 
 /// Calls `on_message` for every message under `path` ("-" reads standard input), in a
 /// stable order (directories sorted by name; Maildir cur/ then new/; mailboxes in file
-/// order). mboxo and mboxrd are both read: ">From " lines are unquoted one level.
+/// order; PST/OST folders depth-first). mboxo and mboxrd are both read: ">From " lines are
+/// unquoted one level. PST/OST messages are rebuilt as RFC 5322 (ingest/pst.h), with
+/// `index` their ordinal in the file.
 /// Mailboxes are streamed, never loaded whole. A file that is not mail or cannot be read
 /// is reported through `on_error` naming the file, and the walk goes on.
 ///
 /// Details (ingest/mbox.h has the mbox rules):
-///  * Standard input is one message, or a mailbox when it starts with a From_ line.
+///  * Standard input is one message, or a mailbox when it starts with a From_ line. A PST
+///    on standard input is reported (libpff reads files by path).
 ///  * Directory symlinks are followed; a directory reached twice (a loop) is read once and
 ///    the second visit reported. FIFOs and devices are reported, never opened.
 ///  * A Maildir is cur/ then new/ (tmp/ is skipped), then its other entries by name:
