@@ -22,10 +22,10 @@ demo: release
 test: test-dev test-asan
 
 test-dev: deps
-	@cmake --workflow --preset dev
+	@KAGAMI_REQUIRE_POSTGRES=1 ./scripts/with-postgres.sh cmake --workflow --preset dev
 
 test-asan: deps
-	@cmake --workflow --preset asan
+	@KAGAMI_REQUIRE_POSTGRES=1 ./scripts/with-postgres.sh cmake --workflow --preset asan
 
 fuzz: deps
 	@cmake --preset fuzz >/dev/null

@@ -44,8 +44,9 @@ std::vector<analyzers::Attachment> attachments_of(const mime::Message& m) {
     return out;
 }
 
-// Passwords for encrypted attachments, as the sender wrote them in the text.
-std::vector<std::string> passwords_of(const mime::Message& m, std::size_t max) {
+}  // namespace
+
+std::vector<std::string> passwords_in(const mime::Message& m, std::size_t max) {
     std::string text = m.subject;
     mime::for_each_part(m, [&](const mime::Part& p) {
         if (p.text.empty()) return;
@@ -55,13 +56,12 @@ std::vector<std::string> passwords_of(const mime::Message& m, std::size_t max) {
     return analyzers::find_passwords(text, max);
 }
 
-}  // namespace
-
 Engine::Engine(EngineOptions options) : options_(std::move(options)) {
     if (!options_.policy) options_.policy = score::Policy::bundled();
 }
 
-ScanResult Engine::scan(const ingest::RawMessage& raw) const {
+ScanResult Engine::scan(const ingest::RawMessage& raw,
+                        std::span<const std::string> extra_passwords) const {
     ScanResult r;
     r.path = raw.path;
     r.index = raw.index;
@@ -85,9 +85,12 @@ ScanResult Engine::scan(const ingest::RawMessage& raw) const {
             detection.on_artifact(a, content);
             if (options_.on_artifact) options_.on_artifact(a, content);
         };
-        auto analysis = analyzers::analyze(
-            attachments, passwords_of(r.message, options_.limits.max_password_candidates),
-            options_.limits, visit);
+        auto passwords = passwords_in(r.message, options_.limits.max_password_candidates);
+        for (const auto& p : extra_passwords)
+            if (std::find(passwords.begin(), passwords.end(), p) == passwords.end())
+                passwords.push_back(p);
+        auto analysis =
+            analyzers::analyze(attachments, std::move(passwords), options_.limits, visit);
         r.artifacts = std::move(analysis.artifacts);
         findings.insert(findings.end(), std::make_move_iterator(analysis.findings.begin()),
                         std::make_move_iterator(analysis.findings.end()));

@@ -1,7 +1,9 @@
 // The engine: wires the stages for one message. The only code that knows them all.
 #pragma once
 
+#include <span>
 #include <string>
+#include <vector>
 
 #include "analyzers/dispatch.h"
 #include "detect/detection.h"
@@ -40,12 +42,19 @@ struct ScanResult {
     std::vector<Finding> findings;  ///< every finding, heaviest first
 };
 
+/// Passwords for encrypted attachments as the sender wrote them in the subject and text,
+/// most likely first.
+std::vector<std::string> passwords_in(const mime::Message& message, std::size_t max);
+
 /// Stateless after construction: one Engine serves every thread.
 class Engine {
 public:
     explicit Engine(EngineOptions options);
 
-    ScanResult scan(const ingest::RawMessage& raw) const;
+    /// `extra_passwords` are tried on encrypted archives after those the message itself
+    /// gives (a password sent in a separate mail).
+    ScanResult scan(const ingest::RawMessage& raw,
+                    std::span<const std::string> extra_passwords = {}) const;
 
     const EngineOptions& options() const { return options_; }
 

@@ -308,6 +308,32 @@ std::size_t IndicatorSet::size() const {
     return impl_->entries.size();
 }
 
+bool IndicatorSet::has(IndicatorType type) const {
+    return impl_->type_counts[type_slot(type)] > 0;
+}
+
+const Context* IndicatorSet::find_normalised(IndicatorType type, std::string_view value,
+                                             std::string* matched) const {
+    Found f;
+    switch (type) {
+        case IndicatorType::domain:
+            f = impl_->find_normal_domain(value);
+            break;
+        case IndicatorType::ipv4:
+        case IndicatorType::ipv6:
+            if (auto ip = normalise_ip(value, false)) f = impl_->find_normal_ip(*ip);
+            break;
+        default:
+            if (!has(type)) return nullptr;
+            if (const Entry* e = impl_->lookup(std::uint8_t(type), value)) {
+                f.context = &impl_->contexts[e->context];
+                if (matched) f.indicator = std::string(value);
+            }
+    }
+    if (f.context && matched) *matched = std::move(f.indicator);
+    return f.context;
+}
+
 const Context* IndicatorSet::find_domain(std::string_view host, std::string* matched) const {
     Found f = impl_->find_domain(host);
     if (f.context && matched) *matched = f.indicator;

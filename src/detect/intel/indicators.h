@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <filesystem>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -85,6 +86,14 @@ public:
     const Context* find_hash(std::string_view hex) const;
     const Context* find_file_name(std::string_view name) const;
 
+    /// True when the set holds indicators of `type`.
+    bool has(IndicatorType type) const;
+    /// Lookup of a value already in the form normalise() gives (the store's): no parsing
+    /// for domains, URLs, addresses, hashes and names. Domains match their parents, IPs
+    /// their networks; `matched` gets the indicator.
+    const Context* find_normalised(IndicatorType type, std::string_view value,
+                                   std::string* matched = nullptr) const;
+
     /// Every indicator occurring in free text (decoded bodies, VBA source, LNK
     /// arguments, PDF URIs, script layers): domains, URLs, IPs, addresses, hashes and
     /// file names, refanged forms included.
@@ -113,6 +122,17 @@ struct Observations {
         items;  ///< sender addresses, Received IPs, link URLs, artifact hashes and names
     std::vector<std::pair<std::string_view, std::string>> texts;  ///< text, where
 };
+
+/// Every candidate indicator in `text`, whatever feed asks later (the store keeps them
+/// to hunt new feeds without parsing again): hits with no context, in text order, with
+/// duplicates. File names are kept when their extension is one files travel by mail
+/// with. Bounded by IndicatorSet::kMaxScanBytes and `max_hits`.
+void extract_text(std::string_view text, std::string_view where, std::vector<Hit>& hits,
+                  std::size_t max_hits);
+
+/// The form indicators of `type` are stored and compared in (lower-case host, normalised
+/// URL, canonical address, lower-case hex, folded base name); nullopt when not valid.
+std::optional<std::string> normalise(IndicatorType type, std::string_view value);
 
 /// Every hit, once per indicator and place.
 std::vector<Hit> match(const IndicatorSet& set, const Observations& observations);

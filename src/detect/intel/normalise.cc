@@ -428,4 +428,29 @@ std::optional<IndicatorType> infer_type(std::string_view v) {
     return std::nullopt;
 }
 
+std::optional<std::string> normalise(IndicatorType type, std::string_view value) {
+    switch (type) {
+        case IndicatorType::domain:
+            return normalise_domain(value);
+        case IndicatorType::url:
+            if (auto u = normalise_url(value)) return std::move(u->url);
+            return std::nullopt;
+        case IndicatorType::ipv4:
+        case IndicatorType::ipv6:
+            if (auto ip = normalise_ip(value, false); ip && ip->type == type)
+                return std::move(ip->text);
+            return std::nullopt;
+        case IndicatorType::email:
+            return normalise_email(value);
+        case IndicatorType::md5:
+        case IndicatorType::sha1:
+        case IndicatorType::sha256:
+            if (auto h = normalise_hash(value); h && hash_type(h->size()) == type) return h;
+            return std::nullopt;
+        case IndicatorType::file_name:
+            return normalise_file_name(value);
+    }
+    return std::nullopt;
+}
+
 }  // namespace kagami::detect::intel

@@ -97,11 +97,31 @@ bool defanged(std::string_view t) {
            core::istarts_with(t, "h**p");
 }
 
+// Extensions of files that travel by mail (documents, archives, images of disks,
+// programs, scripts, shortcuts): what a file name in free text must end with to be kept.
+bool file_extension(std::string_view ext) {
+    static constexpr std::string_view kExtensions[] = {
+        "7z",   "ace",  "apk", "bat",  "bin", "cab",  "chm",  "cmd",  "cpl",  "dat",  "dll",  "doc",
+        "docm", "docx", "dot", "dotm", "exe", "gz",   "hta",  "htm",  "html", "img",  "iso",  "jar",
+        "js",   "jse",  "lnk", "lzh",  "msi", "one",  "pdf",  "pif",  "ppt",  "pptm", "pptx", "ps1",
+        "py",   "rar",  "reg", "rtf",  "scr", "svg",  "sys",  "tar",  "tgz",  "url",  "vbe",  "vbs",
+        "vhd",  "vhdx", "wsf", "xll",  "xls", "xlsb", "xlsm", "xlsx", "xz",   "zip"};
+    for (auto e : kExtensions)
+        if (e == ext) return true;
+    return false;
+}
+
 class Scanner {
 public:
+    /// `collect`: every candidate is a hit, with no context and no lookup (extract_text).
     Scanner(const IndicatorSet::Impl& impl, std::string_view where, std::vector<Hit>& hits,
-            std::size_t max_hits)
-        : m_(impl), where_(where), hits_(hits), first_(hits.size()), max_(max_hits) {}
+            std::size_t max_hits, bool collect = false)
+        : m_(impl),
+          where_(where),
+          hits_(hits),
+          first_(hits.size()),
+          max_(max_hits),
+          collect_(collect) {}
 
     bool full() const { return hits_.size() - first_ >= max_; }
 
@@ -121,7 +141,7 @@ public:
             hash(t, raw);  // the whole token is hex
             return;
         }
-        if (raw.size() > 32 && (flags & (kEq | kColon | kBracket)) && m_.hashes) {
+        if (raw.size() > 32 && (flags & (kEq | kColon | kBracket)) && (collect_ || m_.hashes)) {
             // "md5=<hex>", "sha256:<hex>", "(<hex>)": hex runs of hash length bounded by
             // characters that are not letters or digits (base64 and words are not hashes).
             const auto& cls = char_classes();
@@ -169,15 +189,20 @@ public:
 
     void hash(std::string_view t, std::string_view raw) {
         auto type = hash_type(t.size());
-        if (!type || !m_.type_counts[std::size_t(*type)]) return;
+        if (!type || !wants(*type)) return;
         std::string h = core::to_lower(t);
-        if (const Entry* e = m_.lookup(std::uint8_t(*type), h)) add(*type, h, raw, e->context);
+        if (collect_)
+            push(*type, h, raw, nullptr);
+        else if (const Entry* e = m_.lookup(std::uint8_t(*type), h))
+            add(*type, h, raw, e->context);
     }
 
     void url(std::string_view t, std::string_view raw) {
         auto u = normalise_url(t);
         if (!u) return;
-        if (m_.type_counts[std::size_t(IndicatorType::url)])
+        if (collect_)
+            push(IndicatorType::url, u->url, raw, nullptr);
+        else if (m_.type_counts[std::size_t(IndicatorType::url)])
             if (const Entry* e = m_.lookup(std::uint8_t(IndicatorType::url), u->url))
                 add(IndicatorType::url, u->url, raw, e->context);
         host(u->host, raw);
@@ -192,20 +217,35 @@ public:
 
     void host(std::string_view h, std::string_view raw) {
         if (auto ip = normalise_ip(h, false)) {
-            found(m_.find_normal_ip(*ip), ip->type, raw);
+            probe_ip(*ip, raw);
             return;
         }
-        found(m_.find_normal_domain(h), IndicatorType::domain, raw);
+        probe_domain(h, raw);
+    }
+
+    void probe_ip(const NormalIp& ip, std::string_view raw) {
+        if (collect_)
+            push(ip.type, ip.text, raw, nullptr);
+        else
+            found(m_.find_normal_ip(ip), ip.type, raw);
+    }
+
+    void probe_domain(std::string_view host, std::string_view raw) {
+        if (collect_)
+            push(IndicatorType::domain, host, raw, nullptr);
+        else
+            found(m_.find_normal_domain(host), IndicatorType::domain, raw);
     }
 
     void email(std::string_view a, std::string_view raw) {
         auto n = normalise_email(a);
         if (!n) return;
-        if (m_.type_counts[std::size_t(IndicatorType::email)])
+        if (collect_)
+            push(IndicatorType::email, *n, raw, nullptr);
+        else if (m_.type_counts[std::size_t(IndicatorType::email)])
             if (const Entry* e = m_.lookup(std::uint8_t(IndicatorType::email), *n))
                 add(IndicatorType::email, *n, raw, e->context);
-        found(m_.find_normal_domain(std::string_view(*n).substr(n->rfind('@') + 1)),
-              IndicatorType::domain, raw);
+        probe_domain(std::string_view(*n).substr(n->rfind('@') + 1), raw);
     }
 
     // "evil.example", "evil.example/path", "1.2.3.4:8080", "2001:db8::1", "report.lnk".
@@ -217,7 +257,7 @@ public:
             ipv6_chars &= is_hex(c) || c == ':' || c == '.' || c == '[' || c == ']' || c == '/';
         }
         if (colons >= 2 && ipv6_chars) {
-            if (auto ip = normalise_ip(t, false)) found(m_.find_normal_ip(*ip), ip->type, raw);
+            if (auto ip = normalise_ip(t, false)) probe_ip(*ip, raw);
             return;
         }
         std::string_view h = t.substr(0, first_of(t, "/?#"));
@@ -231,11 +271,11 @@ public:
             bool numeric = true;
             for (char c : h) numeric &= is_digit(c) || c == '.';
             if (numeric) {
-                if (auto ip = normalise_ip(h, false)) found(m_.find_normal_ip(*ip), ip->type, raw);
+                if (auto ip = normalise_ip(h, false)) probe_ip(*ip, raw);
             } else if (plausible_tld(h)) {
                 std::string lower = core::to_lower(h);
                 while (!lower.empty() && lower.back() == '.') lower.pop_back();
-                found(m_.find_normal_domain(lower), IndicatorType::domain, raw);
+                probe_domain(lower, raw);
             }
         }
         std::size_t slash = t.rfind('/');
@@ -243,11 +283,16 @@ public:
     }
 
     void file_name(std::string_view name, std::string_view raw) {
-        if (!m_.type_counts[std::size_t(IndicatorType::file_name)]) return;
+        if (!wants(IndicatorType::file_name)) return;
         std::size_t dot = name.rfind('.');
         if (dot == std::string_view::npos || dot == 0 || dot + 1 == name.size()) return;
         std::string lower = core::to_lower(name);
-        if (const Entry* e = m_.lookup(std::uint8_t(IndicatorType::file_name), lower))
+        if (collect_) {
+            // Kept for later feeds only with an extension files are sent with: every
+            // "example.com" in a text would otherwise be a file name too.
+            if (file_extension(std::string_view(lower).substr(dot + 1)))
+                push(IndicatorType::file_name, lower, raw, nullptr);
+        } else if (const Entry* e = m_.lookup(std::uint8_t(IndicatorType::file_name), lower))
             add(IndicatorType::file_name, lower, raw, e->context);
     }
 
@@ -264,8 +309,9 @@ public:
     void push(IndicatorType type, std::string_view indicator, std::string_view raw,
               const Context* context) {
         if (full()) return;
-        for (std::size_t i = first_; i < hits_.size(); ++i)
-            if (hits_[i].type == type && hits_[i].indicator == indicator) return;
+        if (!collect_)  // collecting, the caller removes duplicates
+            for (std::size_t i = first_; i < hits_.size(); ++i)
+                if (hits_[i].type == type && hits_[i].indicator == indicator) return;
         hits_.push_back(Hit{type, std::string(indicator), std::string(raw.substr(0, 512)),
                             std::string(where_), context});
     }
@@ -276,6 +322,9 @@ private:
     std::vector<Hit>& hits_;
     std::size_t first_;
     std::size_t max_;
+    bool collect_;
+
+    bool wants(IndicatorType type) const { return collect_ || m_.type_counts[std::size_t(type)]; }
 };
 
 struct LiteralMatch {
@@ -334,14 +383,11 @@ void IndicatorSet::Impl::build_literals() const {
     literal_ready.store(true);
 }
 
-void IndicatorSet::scan_text(std::string_view text, std::string_view where,
-                             std::vector<Hit>& hits) const {
-    const Impl& m = *impl_;
-    if (m.entries.empty()) return;
-    text = text.substr(0, std::min(text.size(), kMaxScanBytes));
-    Scanner scanner(m, where, hits, kMaxHitsPerText);
+namespace {
+
+// The one pass over a text shared by matching and extraction.
+void tokenize(std::string_view text, Scanner& scanner, bool hashes) {
     const auto& cls = char_classes();
-    const bool hashes = m.hashes > 0;
     const auto* p = reinterpret_cast<const unsigned char*>(text.data());
     const std::size_t n = text.size();
     for (std::size_t i = 0; i < n && !scanner.full();) {
@@ -358,6 +404,25 @@ void IndicatorSet::scan_text(std::string_view text, std::string_view where,
              ((all_hex && (len == 32 || len == 40 || len == 64)) || (len > 32 && (flags & kEq)))))
             scanner.token(text.substr(start, len), flags);
     }
+}
+
+}  // namespace
+
+void extract_text(std::string_view text, std::string_view where, std::vector<Hit>& hits,
+                  std::size_t max_hits) {
+    static const IndicatorSet::Impl kNone;
+    text = text.substr(0, std::min(text.size(), IndicatorSet::kMaxScanBytes));
+    Scanner scanner(kNone, where, hits, max_hits, true);
+    tokenize(text, scanner, true);
+}
+
+void IndicatorSet::scan_text(std::string_view text, std::string_view where,
+                             std::vector<Hit>& hits) const {
+    const Impl& m = *impl_;
+    if (m.entries.empty()) return;
+    text = text.substr(0, std::min(text.size(), kMaxScanBytes));
+    Scanner scanner(m, where, hits, kMaxHitsPerText);
+    tokenize(text, scanner, m.hashes > 0);
     if (m.literal_names.empty() || scanner.full()) return;
     if (!m.literal_ready.load()) m.build_literals();
     auto* db = static_cast<hs_database_t*>(m.literal_db);
