@@ -3,6 +3,8 @@
 
 #include <cstdio>
 
+#include "cli/hunt.h"
+#include "cli/query.h"
 #include "cli/scan.h"
 #include "kagami/version.h"
 
@@ -76,6 +78,11 @@ int main(int argc, char** argv) {
         "rules", "Compile the YARA rules and list the rule files left out, with the reason");
     detection_options(rules_cmd);
 
+    kagami::cli::HuntOptions hunt;
+    auto* hunt_cmd = kagami::cli::add_hunt_command(app, hunt);
+    kagami::cli::QueryOptions query;
+    auto* query_cmd = kagami::cli::add_query_command(app, query);
+
     try {
         app.parse(argc, argv);
     } catch (const CLI::ParseError& e) {
@@ -89,5 +96,7 @@ int main(int argc, char** argv) {
         return kagami::cli::run_scan(scan);
     }
     if (*rules_cmd) return kagami::cli::run_rules_check(scan);
+    if (*hunt_cmd) return kagami::cli::run_hunt(hunt);
+    if (*query_cmd) return kagami::cli::run_query(query);
     return 2;
 }

@@ -69,11 +69,23 @@ private:
 
 struct StopReading {};
 
-std::uint64_t prefix64(std::string_view hex) {
-    std::uint64_t v = 0;
-    for (std::size_t i = 0; i < 16 && i < hex.size(); ++i)
-        v = (v << 4) | std::uint64_t(core::hex_value(hex[i]) & 0xf);
-    return v;
+// The first 128 bits of a message id: enough to tell messages apart (a collision among
+// billions is less likely than a flipped bit on disk), half the memory of the whole id.
+struct IdKey {
+    std::uint64_t hi = 0, lo = 0;
+    bool operator==(const IdKey&) const = default;
+};
+struct IdKeyHash {
+    std::size_t operator()(const IdKey& k) const { return std::size_t(k.hi ^ (k.lo * 31)); }
+};
+
+IdKey id_key(std::string_view hex) {
+    IdKey k;
+    for (std::size_t i = 0; i < 32 && i < hex.size(); ++i) {
+        std::uint64_t& half = i < 16 ? k.hi : k.lo;
+        half = (half << 4) | std::uint64_t(core::hex_value(hex[i]) & 0xf);
+    }
+    return k;
 }
 
 Error store_failure(const Error& e, Connection& db) {
@@ -108,23 +120,16 @@ std::uint64_t archive_bytes(const std::vector<std::string>& paths) {
     return total;
 }
 
-HuntSummary hunt(Store& store, const std::string& target, const Engine& engine, std::int64_t config,
-                 const HuntOptions& o) {
+HuntSummary hunt(Store& store, const Engine& engine, std::int64_t config, const HuntOptions& o) {
     HuntSummary summary;
     const auto start = std::chrono::steady_clock::now();
     summary.progress.total_bytes = archive_bytes(o.paths);
 
-    // What is stored already, by the first 64 bits of the id; a match is confirmed with
-    // the store before the message is skipped, so a collision never loses one.
-    std::unordered_set<std::uint64_t> known;
-    if (auto s = store.for_each_sha256([&](std::string_view h) { known.insert(prefix64(h)); });
-        !s) {
+    // What is stored already, and what this run has taken: a message met again is
+    // skipped, so the copy met first is the one stored, however the threads run.
+    std::unordered_set<IdKey, IdKeyHash> known;
+    if (auto s = store.for_each_sha256([&](std::string_view h) { known.insert(id_key(h)); }); !s) {
         summary.failure = store_failure(s.error(), store.db());
-        return summary;
-    }
-    auto reader = Store::open(target);
-    if (!reader) {
-        summary.failure = reader.error();
         return summary;
     }
 
@@ -225,16 +230,10 @@ HuntSummary hunt(Store& store, const std::string& target, const Engine& engine, 
                     if (failed || (o.stop && o.stop->load())) throw StopReading{};
                     ++read;
                     bytes += msg.bytes.size();
-                    std::string id = core::sha256_hex(msg.bytes);
-                    std::uint64_t key = prefix64(id);
-                    if (known.count(key)) {
-                        auto found = reader->find(id);
-                        if (found && *found) {
-                            ++skipped;
-                            return;
-                        }
+                    if (!known.insert(id_key(core::sha256_hex(msg.bytes))).second) {
+                        ++skipped;
+                        return;
                     }
-                    known.insert(key);
                     if (!to_scan.push(std::move(msg))) throw StopReading{};
                 },
                 [&](const Error& e) {

@@ -51,9 +51,9 @@ struct HuntSummary {
     std::optional<Error> failure;
 };
 
-/// Scans `options.paths` into `store` (opened on `target`; readers open their own
-/// connection). Messages already stored are read and hashed but not scanned again.
-HuntSummary hunt(Store& store, const std::string& target, const Engine& engine, std::int64_t config,
+/// Scans `options.paths` into `store`. Messages already stored, or met earlier in this
+/// run, are read and hashed but not scanned again.
+HuntSummary hunt(Store& store, const Engine& engine, std::int64_t config,
                  const HuntOptions& options);
 
 /// Total size of the regular files under `paths` (for the ETA).

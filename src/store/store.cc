@@ -17,6 +17,47 @@ Param opt_param(const std::optional<std::int64_t>& v) {
     return nullptr;
 }
 
+// Rows of one table written with multi-row statements ("INSERT ... VALUES (..), (..)"),
+// up to kRowsPerStatement at a time: one round trip to a PostgreSQL server per chunk
+// instead of one per row. Each chunk size is its own prepared statement.
+constexpr std::size_t kRowsPerStatement = 128;
+
+class RowWriter {
+public:
+    /// `head`: "INSERT INTO t (a, b)"; `tail`: "ON CONFLICT DO NOTHING" or "".
+    RowWriter(Connection& db, std::string_view head, std::size_t columns, std::string_view tail)
+        : db_(db), head_(head), tail_(tail), columns_(columns) {}
+
+    /// Adds one row of `columns` values (views must outlive flush()).
+    Status row(std::initializer_list<Param> values) {
+        params_.insert(params_.end(), values.begin(), values.end());
+        if (params_.size() >= kRowsPerStatement * columns_) return flush();
+        return {};
+    }
+
+    Status flush(const RowSink& rows = {}) {
+        if (params_.empty()) return {};
+        std::string sql = head_ + " VALUES ";
+        std::size_t n = params_.size() / columns_;
+        for (std::size_t r = 0, k = 1; r < n; ++r) {
+            sql += r ? ", (" : "(";
+            for (std::size_t c = 0; c < columns_; ++c, ++k)
+                sql += (c ? ", $" : "$") + std::to_string(k);
+            sql += ')';
+        }
+        if (!tail_.empty()) sql += " " + tail_;
+        auto s = db_.run(sql, params_, rows);
+        params_.clear();
+        return s;
+    }
+
+private:
+    Connection& db_;
+    std::string head_, tail_;
+    std::size_t columns_;
+    std::vector<Param> params_;
+};
+
 }  // namespace
 
 Result<Store> Store::open(const std::string& target) {
@@ -108,95 +149,99 @@ Result<bool> Store::insert(const MessageRecord& m, std::int64_t config) {
         });
     if (!s) return s.error();
     if (!id) return false;
+    RowWriter recipients(*db_, "INSERT INTO recipient (message, address, kind)", 3,
+                         "ON CONFLICT DO NOTHING");
     for (const auto& [list, kind] : {std::pair{&m.to, "to"}, std::pair{&m.cc, "cc"}})
-        for (const auto& a : *list) {
-            const Param p[] = {*id, std::string_view(a), std::string_view(kind)};
-            if (auto st = db_->run("INSERT INTO recipient (message, address, kind) VALUES ($1, "
-                                   "$2, $3) ON CONFLICT DO NOTHING",
-                                   p);
-                !st)
+        for (const auto& a : *list)
+            if (auto st = recipients.row({*id, std::string_view(a), std::string_view(kind)}); !st)
                 return st.error();
-        }
+    if (auto st = recipients.flush(); !st) return st.error();
     if (auto st = insert_rows(*id, m); !st) return st.error();
     return true;
 }
 
 Status Store::insert_rows(std::int64_t id, const MessageRecord& m) {
+    RowWriter artifacts(*db_,
+                        "INSERT INTO artifact (message, ordinal, path, name, type, depth, size, "
+                        "md5, sha1, sha256, ssdeep, tlsh)",
+                        12, "");
     for (std::size_t i = 0; i < m.artifacts.size(); ++i) {
         const auto& a = m.artifacts[i];
-        const Param p[] = {id,
-                           std::int64_t(i),
-                           std::string_view(a.path),
-                           std::string_view(a.name),
-                           std::string_view(a.type),
-                           std::int64_t(a.depth),
-                           std::int64_t(a.size),
-                           std::string_view(a.md5),
-                           std::string_view(a.sha1),
-                           std::string_view(a.sha256),
-                           std::string_view(a.ssdeep),
-                           std::string_view(a.tlsh)};
-        if (auto s = db_->run("INSERT INTO artifact (message, ordinal, path, name, type, depth, "
-                              "size, md5, sha1, sha256, ssdeep, tlsh) VALUES ($1, $2, $3, $4, "
-                              "$5, $6, $7, $8, $9, $10, $11, $12)",
-                              p);
+        if (auto s = artifacts.row(
+                {id, std::int64_t(i), std::string_view(a.path), std::string_view(a.name),
+                 std::string_view(a.type), std::int64_t(a.depth), std::int64_t(a.size),
+                 std::string_view(a.md5), std::string_view(a.sha1), std::string_view(a.sha256),
+                 std::string_view(a.ssdeep), std::string_view(a.tlsh)});
             !s)
             return s;
     }
-    for (std::size_t i = 0; i < m.findings.size(); ++i) {
-        const auto& f = m.findings[i];
+    if (auto s = artifacts.flush(); !s) return s;
+
+    std::vector<std::string> attacks;
+    attacks.reserve(m.findings.size());
+    for (const auto& f : m.findings) {
         std::string attack;
         for (const auto& t : f.attack) attack += (attack.empty() ? "" : ",") + t;
-        const Param p[] = {id,
-                           std::int64_t(i),
-                           std::string_view(f.id),
-                           std::string_view(f.title),
-                           f.weight,
-                           std::string_view(attack),
-                           std::string_view(f.evidence),
-                           std::string_view(f.where)};
-        if (auto s = db_->run("INSERT INTO finding (message, ordinal, id, title, weight, attack, "
-                              "evidence, location) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
-                              p);
+        attacks.push_back(std::move(attack));
+    }
+    RowWriter findings(
+        *db_,
+        "INSERT INTO finding (message, ordinal, id, title, weight, attack, evidence, location)", 8,
+        "");
+    for (std::size_t i = 0; i < m.findings.size(); ++i) {
+        const auto& f = m.findings[i];
+        if (auto s =
+                findings.row({id, std::int64_t(i), std::string_view(f.id),
+                              std::string_view(f.title), f.weight, std::string_view(attacks[i]),
+                              std::string_view(f.evidence), std::string_view(f.where)});
             !s)
             return s;
     }
-    for (const auto& pw : m.passwords) {
-        const Param p[] = {id, std::string_view(pw)};
-        if (auto s = db_->run("INSERT INTO password (message, password) VALUES ($1, $2) ON "
-                              "CONFLICT DO NOTHING",
-                              p);
-            !s)
-            return s;
-    }
-    for (const auto& ind : m.indicators) {
-        const Param key[] = {std::string_view(ind.type), std::string_view(ind.value)};
-        std::optional<std::int64_t> indicator;
-        auto get = [&](const Row& r) {
-            indicator = r.integer(0);
-            return false;
-        };
-        // Most values are already there (the same domains in every mail): look first, so
-        // that PostgreSQL does not spend a sequence number or write a row version.
-        static constexpr std::string_view kSelect =
-            "SELECT id FROM indicator WHERE type = $1 AND value = $2";
-        if (auto s = db_->run(kSelect, key, get); !s) return s;
-        if (!indicator) {
-            if (auto s = db_->run("INSERT INTO indicator (type, value) VALUES ($1, $2) ON "
-                                  "CONFLICT DO NOTHING RETURNING id",
-                                  key, get);
-                !s)
+    if (auto s = findings.flush(); !s) return s;
+
+    RowWriter passwords(*db_, "INSERT INTO password (message, password)", 2,
+                        "ON CONFLICT DO NOTHING");
+    for (const auto& pw : m.passwords)
+        if (auto s = passwords.row({id, std::string_view(pw)}); !s) return s;
+    if (auto s = passwords.flush(); !s) return s;
+
+    // Indicators: add the values not stored yet, then read the ids of all of them, then
+    // tie them to the message; three statements per chunk of values.
+    for (std::size_t from = 0; from < m.indicators.size(); from += kRowsPerStatement) {
+        std::size_t to = std::min(m.indicators.size(), from + kRowsPerStatement);
+        RowWriter values(*db_, "INSERT INTO indicator (type, value)", 2, "ON CONFLICT DO NOTHING");
+        std::string in = "SELECT id, type, value FROM indicator WHERE (type, value) IN (";
+        std::vector<Param> keys;
+        for (std::size_t i = from; i < to; ++i) {
+            const auto& ind = m.indicators[i];
+            if (auto s = values.row({std::string_view(ind.type), std::string_view(ind.value)}); !s)
                 return s;
-            if (!indicator)  // another writer added it between the two statements
-                if (auto s = db_->run(kSelect, key, get); !s) return s;
-            if (!indicator) return Error{Errc::store, "indicator was not stored"};
+            in += (i > from ? ", ($" : "($") + std::to_string(keys.size() + 1) + ", $" +
+                  std::to_string(keys.size() + 2) + ")";
+            keys.emplace_back(std::string_view(ind.type));
+            keys.emplace_back(std::string_view(ind.value));
         }
-        const Param p[] = {id, *indicator, std::string_view(ind.where)};
-        if (auto s = db_->run("INSERT INTO observation (message, indicator, location) VALUES "
-                              "($1, $2, $3) ON CONFLICT DO NOTHING",
-                              p);
+        if (auto s = values.flush(); !s) return s;
+        in += ")";
+        std::map<std::pair<std::string, std::string>, std::int64_t> ids;
+        if (auto s =
+                db_->run(in, keys,
+                         [&](const Row& r) {
+                             ids[{std::string(r.text(1)), std::string(r.text(2))}] = r.integer(0);
+                             return true;
+                         });
             !s)
             return s;
+        RowWriter observations(*db_, "INSERT INTO observation (message, indicator, location)", 3,
+                               "ON CONFLICT DO NOTHING");
+        for (std::size_t i = from; i < to; ++i) {
+            const auto& ind = m.indicators[i];
+            auto it = ids.find({ind.type, ind.value});
+            if (it == ids.end()) return Error{Errc::store, "indicator was not stored"};
+            if (auto s = observations.row({id, it->second, std::string_view(ind.where)}); !s)
+                return s;
+        }
+        if (auto s = observations.flush(); !s) return s;
     }
     return {};
 }

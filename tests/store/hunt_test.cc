@@ -149,7 +149,7 @@ protected:
     std::optional<test::TestDatabase> db_;
 };
 
-store::HuntSummary run_hunt(store::Store& s, const std::string& target, const Engine& engine,
+store::HuntSummary run_hunt(store::Store& s, const Engine& engine,
                             const std::vector<std::string>& paths, unsigned threads = 2) {
     auto config = s.config_id({"test", "r", "i", "p"});
     EXPECT_TRUE(config);
@@ -157,7 +157,7 @@ store::HuntSummary run_hunt(store::Store& s, const std::string& target, const En
     o.paths = paths;
     o.threads = threads;
     o.batch_messages = 16;
-    return store::hunt(s, target, engine, *config, o);
+    return store::hunt(s, engine, *config, o);
 }
 
 TEST_P(Hunt, StoresEachMessageOnceAndASecondRunScansNothing) {
@@ -165,7 +165,7 @@ TEST_P(Hunt, StoresEachMessageOnceAndASecondRunScansNothing) {
     auto archive = write_history(dir);
     auto engine = plain_engine();
     auto s = open();
-    auto first = run_hunt(s, target(), engine, {archive.string()});
+    auto first = run_hunt(s, engine, {archive.string()});
     ASSERT_FALSE(first.failure) << first.failure->message;
     EXPECT_EQ(first.progress.read, std::uint64_t(kMessages + 5));
     EXPECT_EQ(first.progress.stored, std::uint64_t(kMessages));
@@ -173,7 +173,7 @@ TEST_P(Hunt, StoresEachMessageOnceAndASecondRunScansNothing) {
     EXPECT_EQ(*s.message_count(), kMessages);
     std::string before = test::store_dump(s);
 
-    auto second = run_hunt(s, target(), engine, {archive.string()});
+    auto second = run_hunt(s, engine, {archive.string()});
     ASSERT_FALSE(second.failure);
     EXPECT_EQ(second.progress.stored, 0u);
     EXPECT_EQ(second.progress.known, std::uint64_t(kMessages + 5));
@@ -203,7 +203,7 @@ TEST_P(Hunt, AFeedAddedLaterFindsExactlyTheMessagesHoldingItsIndicators) {
     Scratch dir;
     auto archive = write_history(dir);
     auto s = open();
-    auto summary = run_hunt(s, target(), plain_engine(), {archive.string()});
+    auto summary = run_hunt(s, plain_engine(), {archive.string()});
     ASSERT_FALSE(summary.failure);
 
     // Planted: a campaign domain (matched by its subdomains in links), a sending IP, a
@@ -377,7 +377,7 @@ TEST_P(Hunt, AFileThatIsNotMailIsReportedAndTheRestStored) {
     o.threads = 2;
     std::vector<std::string> errors;
     o.on_error = [&](const Error& e) { errors.push_back(e.message); };
-    auto summary = store::hunt(s, target(), engine, *config, o);
+    auto summary = store::hunt(s, engine, *config, o);
     ASSERT_FALSE(summary.failure);
     ASSERT_EQ(errors.size(), 1u);
     EXPECT_NE(errors[0].find("zz-garbage.bin"), std::string::npos);
@@ -395,7 +395,7 @@ TEST_P(Hunt, AFullStoreStopsTheHuntAndTheNextRunCompletesIt) {
         auto reference = test::TestDatabase::sqlite();
         auto r = store::Store::open(reference.target());
         ASSERT_TRUE(r);
-        ASSERT_FALSE(run_hunt(*r, reference.target(), engine, {archive.string()}).failure);
+        ASSERT_FALSE(run_hunt(*r, engine, {archive.string()}).failure);
         complete = test::store_dump(*r);
     }
     {
@@ -408,16 +408,65 @@ TEST_P(Hunt, AFullStoreStopsTheHuntAndTheNextRunCompletesIt) {
             return false;
         }));
         ASSERT_TRUE(s.db().exec("PRAGMA max_page_count = " + std::to_string(pages + 12)));
-        auto summary = run_hunt(s, target(), engine, {archive.string()});
+        auto summary = run_hunt(s, engine, {archive.string()});
         ASSERT_TRUE(summary.failure);
         EXPECT_NE(summary.failure->message.find("full"), std::string::npos)
             << summary.failure->message;
         EXPECT_LT(*s.message_count(), kMessages);
     }
     auto s = open();
-    auto resumed = run_hunt(s, target(), engine, {archive.string()});
+    auto resumed = run_hunt(s, engine, {archive.string()});
     ASSERT_FALSE(resumed.failure);
     EXPECT_GT(resumed.progress.known, 0u);
+    EXPECT_EQ(test::store_dump(s), complete);
+}
+
+TEST_P(Hunt, ALostServerStopsTheHuntAndTheNextRunCompletesIt) {
+    if (std::string(GetParam()) != "postgresql") GTEST_SKIP() << "a server is PostgreSQL's";
+    Scratch dir;
+    auto archive = write_history(dir);
+    auto engine = plain_engine();
+    std::string complete;
+    {
+        auto reference = test::TestDatabase::postgres();
+        ASSERT_TRUE(reference);
+        auto r = store::Store::open(reference->target());
+        ASSERT_TRUE(r);
+        ASSERT_FALSE(run_hunt(*r, engine, {archive.string()}).failure);
+        complete = test::store_dump(*r);
+    }
+    {
+        auto s = open();
+        auto admin = store::connect(target());
+        ASSERT_TRUE(admin);
+        auto config = s.config_id({"test", "r", "i", "p"});
+        store::HuntOptions o;
+        o.paths = {archive.string()};
+        o.threads = 2;
+        o.batch_messages = 8;
+        bool terminated = false;
+        // After the first commit, the server ends the hunt's session, as a restart or a
+        // dropped network would.
+        o.on_progress = [&](const store::HuntProgress& p) {
+            if (terminated || p.stored == 0) return;
+            terminated = true;
+            (void)(*admin)->run(
+                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = "
+                "current_database() AND pid <> pg_backend_pid()");
+        };
+        auto summary = store::hunt(s, engine, *config, o);
+        ASSERT_TRUE(terminated);
+        ASSERT_TRUE(summary.failure);
+        EXPECT_NE(summary.failure->message.find("lost the connection"), std::string::npos)
+            << summary.failure->message;
+    }
+    auto s = open();
+    auto stored = s.message_count();
+    ASSERT_TRUE(stored);
+    EXPECT_GT(*stored, 0);
+    EXPECT_LT(*stored, kMessages);
+    auto resumed = run_hunt(s, engine, {archive.string()});
+    ASSERT_FALSE(resumed.failure);
     EXPECT_EQ(test::store_dump(s), complete);
 }
 
