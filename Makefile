@@ -38,7 +38,8 @@ fuzz-smoke: fuzz
 # Real phishing mail (bundled rules and a 100,000-indicator feed; then 1,000 and 1,000,000
 # to show the cost does not grow), then attachment-heavy mail: every Office document, RTF
 # and shortcut of the oletools and LnkParse3 test data mailed as an attachment; then the
-# intel feed loads and matches, and the lure lexicon, alone.
+# intel feed loads and matches, and the lure lexicon, alone; then hunt throughput into a
+# store and a 100,000-indicator feed against a 100,000-message store.
 bench: release
 	@./build/release/bench/throughput ../shared/corpora/phishing_pot/email
 	@for n in 1000 1000000; do ./build/release/bench/throughput --rounds 1 --indicators $$n \
@@ -47,6 +48,7 @@ bench: release
 	  ../shared/corpora/lnkparse3_samples/samples
 	@./build/release/bench/intel_bench
 	@./build/release/bench/lure_bench
+	@./build/release/bench/hunt_bench ../shared/corpora/phishing_pot/email
 
 format:
 	@find src include cli tests fuzz bench -name '*.cc' -o -name '*.h' | xargs clang-format -i

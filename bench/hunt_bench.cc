@@ -119,7 +119,7 @@ int main(int argc, char** argv) {
         store::HuntOptions o;
         o.paths = {corpus};
         t = Clock::now();
-        auto summary = store::hunt(*s, hunt_target, engine, *config, o);
+        auto summary = store::hunt(*s, engine, *config, o);
         double secs = seconds_since(t);
         if (summary.failure) {
             std::fprintf(stderr, "hunt_bench: %s\n", summary.failure->message.c_str());
