@@ -210,7 +210,9 @@ Status Store::insert_rows(std::int64_t id, const MessageRecord& m) {
     for (std::size_t from = 0; from < m.indicators.size(); from += kRowsPerStatement) {
         std::size_t to = std::min(m.indicators.size(), from + kRowsPerStatement);
         RowWriter values(*db_, "INSERT INTO indicator (type, value)", 2, "ON CONFLICT DO NOTHING");
-        std::string in = "SELECT id, type, value FROM indicator WHERE (type, value) IN (";
+        // A join with the values rather than "(type, value) IN (...)", which SQLite runs
+        // as a scan of the whole table.
+        std::string in = "WITH v (t, x) AS (VALUES ";
         std::vector<Param> keys;
         for (std::size_t i = from; i < to; ++i) {
             const auto& ind = m.indicators[i];
@@ -222,7 +224,8 @@ Status Store::insert_rows(std::int64_t id, const MessageRecord& m) {
             keys.emplace_back(std::string_view(ind.value));
         }
         if (auto s = values.flush(); !s) return s;
-        in += ")";
+        in += ") SELECT i.id, i.type, i.value FROM v JOIN indicator i ON i.type = v.t AND "
+              "i.value = v.x";
         std::map<std::pair<std::string, std::string>, std::int64_t> ids;
         if (auto s =
                 db_->run(in, keys,
