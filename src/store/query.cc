@@ -169,9 +169,11 @@ Result<std::string> filter_sql(Statement& st, const MessageFilter& f, Dialect di
     if (!f.indicator.empty()) {
         IndicatorForms forms = indicator_forms(f.indicator);
         if (forms.raw.empty()) return Error{Errc::config, "indicator: empty value"};
+        // Uncorrelated: the indicator table is read once (its index for exact values),
+        // not every message's observations.
         std::string c =
-            "(EXISTS (SELECT 1 FROM observation o JOIN indicator i ON i.id = o.indicator "
-            "WHERE o.message = m.id AND " +
+            "(m.id IN (SELECT o.message FROM indicator i JOIN observation o ON o.indicator = "
+            "i.id WHERE " +
             indicator_row_condition(st, forms) + ")";
         // Stores written by hand or before artifact hashes became indicators.
         if (forms.artifact_hash)
