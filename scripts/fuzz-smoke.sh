@@ -16,12 +16,11 @@ for bin in "$dir"/*_fuzzer; do
   seeds="$root/fuzz/corpus/$name"
   dict=()
   [[ -f "$root/fuzz/$name.dict" ]] && dict=(-dict="$root/fuzz/$name.dict")
-  # fuzz/NAME.options: extra libFuzzer flags, one a line, '#' comments.
-  [[ -f "$root/fuzz/$name.options" ]] && while read -r flag; do
-    [[ -n "$flag" && "$flag" != \#* ]] && dict+=("$flag")
-  done <"$root/fuzz/$name.options"
+  # fuzz/NAME.lsan: LeakSanitizer suppressions for leaks inside system libraries.
+  lsan=""
+  [[ -f "$root/fuzz/$name.lsan" ]] && lsan="suppressions=$root/fuzz/$name.lsan"
   echo "fuzz $name: ${seconds}s"
-  if ! "$bin" "$scratch/$name" "$seeds" "${dict[@]}" -max_total_time="$seconds" -rss_limit_mb=2048 \
+  if ! LSAN_OPTIONS="$lsan" "$bin" "$scratch/$name" "$seeds" "${dict[@]}" -max_total_time="$seconds" -rss_limit_mb=2048 \
       -timeout=10 -max_len=262144 -artifact_prefix="$scratch/" -print_final_stats=1 >"$scratch/$name.log" 2>&1; then
     echo "fuzz $name FAILED:"; tail -n 60 "$scratch/$name.log"
     ls "$scratch"/crash-* "$scratch"/timeout-* "$scratch"/oom-* 2>/dev/null || true

@@ -272,11 +272,43 @@ Result<std::vector<HuntHit>> hunt_stored(Store& store, const detect::intel::Indi
         const detect::intel::Context* context;
     };
     std::vector<Matched> matched;
-    // One index range per type the feed has: a feed of domains reads no URLs.
     for (auto t : kTypes) {
-        if (!feed.has(t)) continue;
+        std::size_t in_feed = feed.count(t);
+        if (in_feed == 0) continue;
         std::string_view type = detect::intel::type_name(t);
         const Param p[] = {type};
+        // Values compared whole (not domains, which match their subdomains, nor IPs,
+        // which match networks) can be looked up one by one in the store's index; that
+        // is cheaper than reading every stored value when the feed has far fewer.
+        bool whole =
+            t != IndicatorType::domain && t != IndicatorType::ipv4 && t != IndicatorType::ipv6;
+        std::int64_t stored = 0;
+        if (whole) {
+            auto s = store.db().run("SELECT count(*) FROM indicator WHERE type = $1", p,
+                                    [&](const Row& r) {
+                                        stored = r.integer(0);
+                                        return false;
+                                    });
+            if (!s) return s.error();
+        }
+        if (whole && std::int64_t(in_feed) * 8 < stored) {
+            std::vector<std::pair<std::string, const detect::intel::Context*>> values;
+            feed.for_each(t, [&](std::string_view v, const detect::intel::Context& c) {
+                values.emplace_back(v, &c);
+            });
+            for (const auto& [value, context] : values) {
+                const Param key[] = {type, std::string_view(value)};
+                auto s = store.db().run(
+                    "SELECT id FROM indicator WHERE type = $1 AND value = $2", key,
+                    [&](const Row& r) {
+                        matched.push_back({r.integer(0), std::string(type), value, value, context});
+                        return false;
+                    });
+                if (!s) return s.error();
+            }
+            continue;
+        }
+        // Otherwise one pass over the stored values of the type, each looked up in the feed.
         auto s =
             store.db().run("SELECT id, value FROM indicator WHERE type = $1", p, [&](const Row& r) {
                 std::string indicator;

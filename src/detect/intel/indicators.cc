@@ -308,8 +308,15 @@ std::size_t IndicatorSet::size() const {
     return impl_->entries.size();
 }
 
-bool IndicatorSet::has(IndicatorType type) const {
-    return impl_->type_counts[type_slot(type)] > 0;
+std::size_t IndicatorSet::count(IndicatorType type) const {
+    return impl_->type_counts[type_slot(type)];
+}
+
+void IndicatorSet::for_each(
+    IndicatorType type,
+    const std::function<void(std::string_view value, const Context&)>& fn) const {
+    for (const Entry& e : impl_->entries)
+        if (e.kind == std::uint8_t(type)) fn(impl_->key_of(e), impl_->contexts[e.context]);
 }
 
 const Context* IndicatorSet::find_normalised(IndicatorType type, std::string_view value,

@@ -5,6 +5,7 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -87,7 +88,12 @@ public:
     const Context* find_file_name(std::string_view name) const;
 
     /// True when the set holds indicators of `type`.
-    bool has(IndicatorType type) const;
+    bool has(IndicatorType type) const { return count(type) > 0; }
+    /// How many indicators of `type` the set holds (CIDR networks are not counted).
+    std::size_t count(IndicatorType type) const;
+    /// Calls `fn` with every indicator of `type` in its normalised form.
+    void for_each(IndicatorType type,
+                  const std::function<void(std::string_view value, const Context&)>& fn) const;
     /// Lookup of a value already in the form normalise() gives (the store's): no parsing
     /// for domains, URLs, addresses, hashes and names. Domains match their parents, IPs
     /// their networks; `matched` gets the indicator.
