@@ -224,11 +224,6 @@ Result<std::string> filter_sql(Statement& st, const MessageFilter& f, Dialect di
     return sql;
 }
 
-std::optional<std::int64_t> opt_integer(const Row& r, int c) {
-    if (r.null(c)) return std::nullopt;
-    return r.integer(c);
-}
-
 // Days since 1970-01-01 of a proleptic Gregorian date (H. Hinnant's days_from_civil).
 std::int64_t days_from_civil(std::int64_t y, int m, int d) {
     y -= m <= 2;
@@ -320,27 +315,13 @@ Result<std::vector<MessageSummary>> find_messages(Store& store, const MessageFil
 
     std::vector<MessageSummary> out;
     std::unordered_map<std::int64_t, std::size_t> position;
-    auto s = db.run(
-        "SELECT m.id, m.sha256, m.source, m.source_index, m.date_utc, m.received_utc, "
-        "m.sender, m.subject, m.verdict, m.score, m.key_from FROM message m" +
-            *tail,
-        st.params(), [&](const Row& r) {
-            MessageSummary m;
-            m.id = r.integer(0);
-            m.sha256 = r.text(1);
-            m.source = r.text(2);
-            m.index = long(r.integer(3));
-            m.date = opt_integer(r, 4);
-            m.received = opt_integer(r, 5);
-            m.sender = r.text(6);
-            m.subject = r.text(7);
-            m.verdict = r.text(8);
-            m.score = r.real(9);
-            m.key_from = opt_integer(r, 10);
-            position.emplace(m.id, out.size());
-            out.push_back(std::move(m));
-            return true;
-        });
+    auto s = db.run("SELECT " + std::string(kSummaryColumns) + " FROM message m" + *tail,
+                    st.params(), [&](const Row& r) {
+                        MessageSummary m = summary_of(r);
+                        position.emplace(m.id, out.size());
+                        out.push_back(std::move(m));
+                        return true;
+                    });
     if (!s) return s.error();
     if (out.empty()) return out;
 

@@ -224,8 +224,9 @@ Status Store::insert_rows(std::int64_t id, const MessageRecord& m) {
             keys.emplace_back(std::string_view(ind.value));
         }
         if (auto s = values.flush(); !s) return s;
-        in += ") SELECT i.id, i.type, i.value FROM v JOIN indicator i ON i.type = v.t AND "
-              "i.value = v.x";
+        in +=
+            ") SELECT i.id, i.type, i.value FROM v JOIN indicator i ON i.type = v.t AND "
+            "i.value = v.x";
         std::map<std::pair<std::string, std::string>, std::int64_t> ids;
         if (auto s =
                 db_->run(in, keys,
@@ -276,12 +277,7 @@ Status Store::replace_analysis(std::int64_t id, const MessageRecord& m, std::int
     return insert_rows(id, m);
 }
 
-namespace {
-
-// The columns a MessageSummary is read from, prefixed "m.".
-constexpr std::string_view kSummaryColumns =
-    "m.id, m.sha256, m.source, m.source_index, m.date_utc, m.received_utc, m.sender, "
-    "m.subject, m.verdict, m.score, m.key_from";
+namespace {}  // namespace
 
 MessageSummary summary_of(const Row& r) {
     MessageSummary m;
@@ -298,8 +294,6 @@ MessageSummary summary_of(const Row& r) {
     m.key_from = opt_integer(r, 10);
     return m;
 }
-
-}  // namespace
 
 Result<std::vector<MessageSummary>> Store::summaries(const std::vector<std::int64_t>& ids) {
     static const std::string kSelect =

@@ -42,6 +42,14 @@ struct MessageSummary {
     std::optional<std::int64_t> key_from;  ///< message that gave an archive's password
 };
 
+/// The columns of a message (aliased `m`) a MessageSummary is read from.
+inline constexpr std::string_view kSummaryColumns =
+    "m.id, m.sha256, m.source, m.source_index, m.date_utc, m.received_utc, m.sender, "
+    "m.subject, m.verdict, m.score, m.key_from";
+
+/// The summary in a row that starts with kSummaryColumns (recipients are not read).
+MessageSummary summary_of(const Row& row);
+
 class Store {
 public:
     /// Connects and brings the schema up to date.

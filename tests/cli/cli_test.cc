@@ -9,6 +9,7 @@
 #include <fstream>
 #include <nlohmann/json.hpp>
 
+#include "support/cli_run.h"
 #include "support/test_support.h"
 
 namespace kagami {
@@ -16,28 +17,11 @@ namespace {
 
 namespace fs = std::filesystem;
 
-struct Run {
-    int status = -1;
-    std::string out, err;
-};
+using Run = test::CliRun;
 
-// Runs `kagami ARGS` from the source folder, so that paths in the output are stable.
+// From the source folder, so that paths in the output are stable.
 Run kagami(const std::string& args, const std::string& stdin_file = "") {
-    fs::path err_file =
-        fs::temp_directory_path() / ("kagami_cli_test_" + std::to_string(::getpid()) + ".err");
-    std::string cmd = "cd '" + test::source_dir().string() + "' && '" KAGAMI_BINARY "' " + args;
-    if (!stdin_file.empty()) cmd += " < '" + stdin_file + "'";
-    cmd += " 2>'" + err_file.string() + "'";
-    Run run;
-    FILE* pipe = ::popen(cmd.c_str(), "r");
-    if (!pipe) return run;
-    char buf[65536];
-    for (std::size_t n; (n = std::fread(buf, 1, sizeof buf, pipe)) > 0;) run.out.append(buf, n);
-    int rc = ::pclose(pipe);
-    run.status = WIFEXITED(rc) ? WEXITSTATUS(rc) : -1;
-    run.err = test::read_file(err_file);
-    fs::remove(err_file);
-    return run;
+    return test::run_kagami(args, stdin_file);
 }
 
 std::vector<nlohmann::json> json_lines(const std::string& out) {

@@ -10,6 +10,7 @@
 #include <fstream>
 #include <nlohmann/json.hpp>
 
+#include "support/cli_run.h"
 #include "support/test_support.h"
 
 namespace kagami {
@@ -17,26 +18,10 @@ namespace {
 
 namespace fs = std::filesystem;
 
-struct Run {
-    int status = -1;
-    std::string out, err;
-};
+using Run = test::CliRun;
 
 Run kagami(const std::string& args) {
-    fs::path err_file =
-        fs::temp_directory_path() / ("kagami_detect_cli_" + std::to_string(::getpid()) + ".err");
-    std::string cmd = "cd '" + test::source_dir().string() + "' && '" KAGAMI_BINARY "' " + args +
-                      " 2>'" + err_file.string() + "'";
-    Run run;
-    FILE* pipe = ::popen(cmd.c_str(), "r");
-    if (!pipe) return run;
-    char buf[65536];
-    for (std::size_t n; (n = std::fread(buf, 1, sizeof buf, pipe)) > 0;) run.out.append(buf, n);
-    int rc = ::pclose(pipe);
-    run.status = WIFEXITED(rc) ? WEXITSTATUS(rc) : -1;
-    run.err = test::read_file(err_file);
-    fs::remove(err_file);
-    return run;
+    return test::run_kagami(args);
 }
 
 // A scratch folder for one test, removed afterwards.

@@ -17,6 +17,7 @@
 #include <thread>
 
 #include "core/hash.h"
+#include "support/cli_run.h"
 #include "support/store_dump.h"
 #include "support/test_database.h"
 #include "support/test_support.h"
@@ -116,26 +117,10 @@ TEST_P(HuntCli, KilledAtRandomPointsAndResumedTheStoreEqualsAnUninterruptedRun) 
 INSTANTIATE_TEST_SUITE_P(Backends, HuntCli, ::testing::Values("sqlite", "postgresql"),
                          [](const auto& param_info) { return std::string(param_info.param); });
 
-struct Run {
-    int status = -1;
-    std::string out, err;
-};
+using Run = test::CliRun;
 
 Run kagami(const std::string& args) {
-    fs::path err_file =
-        fs::temp_directory_path() / ("kagami_hunt_cli_" + std::to_string(::getpid()) + ".err");
-    std::string cmd = "cd '" + test::source_dir().string() + "' && '" KAGAMI_BINARY "' " + args +
-                      " 2>'" + err_file.string() + "'";
-    Run run;
-    FILE* pipe = ::popen(cmd.c_str(), "r");
-    if (!pipe) return run;
-    char buf[65536];
-    for (std::size_t n; (n = std::fread(buf, 1, sizeof buf, pipe)) > 0;) run.out.append(buf, n);
-    int rc = ::pclose(pipe);
-    run.status = WIFEXITED(rc) ? WEXITSTATUS(rc) : -1;
-    run.err = test::read_file(err_file);
-    fs::remove(err_file);
-    return run;
+    return test::run_kagami(args);
 }
 
 TEST(HuntCliOutput, AFeedGivenLaterPrintsEachHitAsTextAndAsJsonLines) {

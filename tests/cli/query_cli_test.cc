@@ -11,6 +11,7 @@
 #include <sstream>
 
 #include "store/store.h"
+#include "support/cli_run.h"
 #include "support/test_database.h"
 #include "support/test_support.h"
 
@@ -19,26 +20,11 @@ namespace {
 
 namespace fs = std::filesystem;
 
-struct Outcome {
-    int status = -1;
-    std::string out, err;
-};
+using Outcome = test::CliRun;
 
-// Runs kagami with `args` (shell words) and `env` ("NAME=value " prefixes).
+// `env`: "NAME=value " assignments for the program.
 Outcome kagami(const std::string& args, const std::string& env = "") {
-    fs::path err_file =
-        fs::temp_directory_path() / ("kagami_query_cli_" + std::to_string(::getpid()) + ".err");
-    std::string cmd = env + "'" KAGAMI_BINARY "' " + args + " 2>'" + err_file.string() + "'";
-    Outcome run;
-    FILE* pipe = ::popen(cmd.c_str(), "r");
-    if (!pipe) return run;
-    char buf[65536];
-    for (std::size_t n; (n = std::fread(buf, 1, sizeof buf, pipe)) > 0;) run.out.append(buf, n);
-    int rc = ::pclose(pipe);
-    run.status = WIFEXITED(rc) ? WEXITSTATUS(rc) : -1;
-    run.err = test::read_file(err_file);
-    fs::remove(err_file);
-    return run;
+    return test::run_kagami(args, "", env);
 }
 
 std::vector<std::string> lines(const std::string& text) {
