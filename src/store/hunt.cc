@@ -296,14 +296,15 @@ Result<std::vector<HuntHit>> hunt_stored(Store& store, const detect::intel::Indi
             feed.for_each(t, [&](std::string_view v, const detect::intel::Context& c) {
                 values.emplace_back(v, &c);
             });
-            for (const auto& [value, context] : values) {
-                const Param key[] = {type, std::string_view(value)};
-                auto s = store.db().run(
-                    "SELECT id FROM indicator WHERE type = $1 AND value = $2", key,
-                    [&](const Row& r) {
-                        matched.push_back({r.integer(0), std::string(type), value, value, context});
-                        return false;
-                    });
+            for (const auto& entry : values) {  // not a structured binding: lambdas capture it
+                const Param key[] = {type, std::string_view(entry.first)};
+                auto s =
+                    store.db().run("SELECT id FROM indicator WHERE type = $1 AND value = $2", key,
+                                   [&](const Row& r) {
+                                       matched.push_back({r.integer(0), std::string(type),
+                                                          entry.first, entry.first, entry.second});
+                                       return false;
+                                   });
                 if (!s) return s.error();
             }
             continue;
