@@ -77,9 +77,7 @@ TEST_P(HuntCli, KilledAtRandomPointsAndResumedTheStoreEqualsAnUninterruptedRun) 
     if (paths.size() < 100) GTEST_SKIP() << "phishing_pot corpus not found";
     auto reference = fresh();
     KAGAMI_REQUIRE_POSTGRES(reference);
-    auto t0 = std::chrono::steady_clock::now();
     ASSERT_EQ(wait_exit(start_hunt(reference->target(), paths)), 0);
-    auto full_run = std::chrono::steady_clock::now() - t0;
     auto ref = store::Store::open(reference->target());
     ASSERT_TRUE(ref);
     std::string expected = test::store_dump(*ref);
@@ -88,23 +86,46 @@ TEST_P(HuntCli, KilledAtRandomPointsAndResumedTheStoreEqualsAnUninterruptedRun) 
 
     auto db = fresh();
     ASSERT_TRUE(db);
+    // Random points in the hunt: the number of stored messages at which it is killed,
+    // watched through a second connection (timings would vary with the machine).
     std::random_device seed_source;
     unsigned seed = seed_source();
     std::mt19937 rng(seed);
-    auto full_ms = std::chrono::duration_cast<std::chrono::milliseconds>(full_run).count();
-    std::uniform_int_distribution<long> delay(full_ms / 10, full_ms * 9 / 10);
+    std::uniform_int_distribution<std::int64_t> step(1, 60);
+    std::uniform_int_distribution<int> pause(0, 150);
+    std::unique_ptr<store::Connection> watcher;
+    auto stored = [&] {
+        std::int64_t n = 0;
+        if (!watcher)
+            if (auto c = store::connect(db->target())) watcher = std::move(*c);
+        if (watcher && !watcher->run("SELECT count(*) FROM message", {}, [&](const store::Row& r) {
+                n = r.integer(0);
+                return false;
+            }))
+            watcher.reset();  // the hunt has not made the tables yet
+        return n;
+    };
     int kills = 0, mid_run = 0;
-    for (int round = 0; round < 5; ++round) {
+    for (int round = 0; round < 4; ++round) {
+        // Soon after the next commits, while there is more to do.
+        std::int64_t target = std::min(stored() + step(rng), total - 60);
         pid_t pid = start_hunt(db->target(), paths);
-        std::this_thread::sleep_for(std::chrono::milliseconds(delay(rng)));
-        if (::kill(pid, SIGKILL) == 0) ++kills;
-        wait_exit(pid);
-        auto s = store::Store::open(db->target());
-        ASSERT_TRUE(s) << s.error().message;
-        auto n = *s->message_count();
+        for (;;) {
+            int status = 0;
+            if (::waitpid(pid, &status, WNOHANG) == pid) break;  // it finished first
+            if (stored() >= target) {
+                // Then a little later: inside the next transaction, or between two.
+                std::this_thread::sleep_for(std::chrono::milliseconds(pause(rng)));
+                if (::kill(pid, SIGKILL) == 0) ++kills;
+                wait_exit(pid);
+                break;
+            }
+            std::this_thread::sleep_for(std::chrono::milliseconds(5));
+        }
+        auto n = stored();
         if (n > 0 && n < total) ++mid_run;
-        std::printf("round %d: %lld of %lld messages stored\n", round, (long long)n,
-                    (long long)total);
+        std::printf("round %d: killed at %lld, %lld of %lld messages stored\n", round,
+                    (long long)target, (long long)n, (long long)total);
     }
     ASSERT_EQ(wait_exit(start_hunt(db->target(), paths)), 0);
     auto s = store::Store::open(db->target());
