@@ -188,23 +188,6 @@ void print_hit(const store::HuntHit& h, bool json) {
 
 }  // namespace
 
-void add_content_options(CLI::App& cmd, ScanOptions& scan) {
-    cmd.add_option("--rules", scan.content.rule_paths,
-                   "YARA rule folder (recursive) or file, added to the bundled rules; repeatable");
-    cmd.add_flag("!--no-bundled-rules", scan.content.bundled_rules,
-                 "Run only the rules given with --rules");
-    cmd.add_option("--rules-cache", scan.content.rule_cache,
-                   "Folder for compiled rules (default ~/.cache/kagami; \"none\" for no cache)");
-    cmd.add_option("--intel", scan.content.intel,
-                   "Threat-intel feed: STIX 2.1 bundle, MISP event JSON or a list of "
-                   "indicators; NAME=FILE names the feed; repeatable");
-    cmd.add_option("--policy", scan.policy_file,
-                   "Scoring policy (TOML) overriding data/scores.toml entry by entry");
-    cmd.add_option("--lures", scan.content.lures, "Lure lexicon (TOML) replacing the bundled one");
-    cmd.add_option("--organisations", scan.content.organisations,
-                   "Organisation directory (TOML) replacing the bundled one");
-}
-
 CLI::App* add_hunt_command(CLI::App& app, HuntOptions& o) {
     auto* cmd = app.add_subcommand(
         "hunt",

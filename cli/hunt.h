@@ -24,7 +24,4 @@ CLI::App* add_hunt_command(CLI::App& app, HuntOptions& options);
 /// interrupted.
 int run_hunt(const HuntOptions& options);
 
-/// Adds the options that choose rules, feeds, policy, lexicon and organisations.
-void add_content_options(CLI::App& cmd, ScanOptions& scan);
-
 }  // namespace kagami::cli

@@ -24,24 +24,7 @@ int main(int argc, char** argv) {
     cmd->add_option("-j,--jobs", scan.threads, "Threads (default: all cores)");
     cmd->add_option("--extract", scan.extract_dir,
                     "Write every attachment and unpacked file to this folder, named by SHA-256");
-    auto detection_options = [&](CLI::App* c) {
-        c->add_option(
-            "--rules", scan.content.rule_paths,
-            "YARA rule folder (recursive) or file, added to the bundled rules; repeatable");
-        c->add_flag("!--no-bundled-rules", scan.content.bundled_rules,
-                    "Run only the rules given with --rules");
-        c->add_option("--rules-cache", scan.content.rule_cache,
-                      "Folder for compiled rules (default ~/.cache/kagami; \"none\" for no cache)");
-    };
-    detection_options(cmd);
-    cmd->add_option("--intel", scan.content.intel,
-                    "Threat-intel feed: STIX 2.1 bundle, MISP event JSON or a list of indicators; "
-                    "NAME=FILE names the feed; repeatable");
-    cmd->add_option("--policy", scan.policy_file,
-                    "Scoring policy (TOML) overriding data/scores.toml entry by entry");
-    cmd->add_option("--lures", scan.content.lures, "Lure lexicon (TOML) replacing the bundled one");
-    cmd->add_option("--organisations", scan.content.organisations,
-                    "Organisation directory (TOML) replacing the bundled one");
+    kagami::cli::add_content_options(*cmd, scan);
     cmd->add_option("--max-message-bytes", limits.max_message_bytes, "Longer messages are cut")
         ->capture_default_str();
     cmd->add_option("--max-header-bytes", limits.max_header_bytes, "Longer header fields are cut")
@@ -76,7 +59,7 @@ int main(int argc, char** argv) {
 
     auto* rules_cmd = app.add_subcommand(
         "rules", "Compile the YARA rules and list the rule files left out, with the reason");
-    detection_options(rules_cmd);
+    kagami::cli::add_rule_options(*rules_cmd, scan);
 
     kagami::cli::HuntOptions hunt;
     auto* hunt_cmd = kagami::cli::add_hunt_command(app, hunt);

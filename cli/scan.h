@@ -1,5 +1,7 @@
 #pragma once
 
+#include <CLI/CLI.hpp>
+
 #include <string>
 #include <vector>
 
@@ -20,6 +22,13 @@ struct ScanOptions {
     /// from the mail, which could hold ../ or a device name).
     std::string extract_dir;
 };
+
+/// Adds --rules, --no-bundled-rules and --rules-cache to `cmd`.
+void add_rule_options(CLI::App& cmd, ScanOptions& scan);
+
+/// Adds the rule options and those choosing feeds, policy, lexicon and organisations
+/// (scan and hunt share them).
+void add_content_options(CLI::App& cmd, ScanOptions& scan);
 
 /// Runs `kagami scan`; returns the exit status (clamscan's: 0 clean, 1 found, 2 error).
 int run_scan(const ScanOptions& options);
